@@ -34,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    add_completion=False,
 )
 qbxml_app = typer.Typer(
     help="qbXML documents: check them against Intuit's schemas.",
@@ -129,7 +130,7 @@ def qbxml_validate(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...",
+            metavar="FILE",
             help="qbXML documents to check.",
             show_default=False,
         ),
@@ -142,6 +143,18 @@ def qbxml_validate(
             help=(
                 "Folder with Intuit's schemas as 13.0/qbxmlops130.xsd and 16.0/qbxmlops160.xsd "
                 f"(default: ${XSD_DIR_ENV}, else ../shared/conformance/qbxml-xsd of a checkout)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    qbxml_version: Annotated[
+        str | None,
+        typer.Option(
+            "--qbxml-version",
+            metavar="VERSION",
+            help=(
+                "Version for documents without a <?qbxml version?> instruction, such as "
+                "QuickBooks' own responses (e.g. 13.0)."
             ),
             show_default=False,
         ),
@@ -167,7 +180,7 @@ def qbxml_validate(
             all_valid = False
             continue
         try:
-            result = xsd.validate_document(data, schemas)
+            result = xsd.validate_document(data, schemas, default_version=qbxml_version)
         except QbdlinkError as error:
             raise _fail_config(error) from error
         if result.valid:

@@ -208,3 +208,17 @@ def test_python_dash_m_qbdlink(tmp_path: Path, xsd_dir: Path) -> None:
     )
     assert completed.returncode == 1, completed.stderr
     assert completed.stdout.startswith(f"{path}:5: ")
+
+
+def test_validate_quickbooks_response_with_qbxml_version(
+    qbxml_samples_dir: Path, xsd_dir: Path
+) -> None:
+    # QuickBooks' responses carry no <?qbxml?> instruction: --qbxml-version supplies one.
+    sample = qbxml_samples_dir / "responses" / "customer_query_rs.xml"
+    args = ["qbxml", "validate", "--xsd-dir", str(xsd_dir), str(sample)]
+    without = runner.invoke(cli.app, args)
+    assert without.exit_code == 1
+    assert "no qbXML version" in without.output
+    with_version = runner.invoke(cli.app, [*args, "--qbxml-version", "13.0"])
+    assert with_version.exit_code == 0, with_version.output
+    assert "valid (qbXML 13.0, schema 13.0)" in with_version.output

@@ -30,6 +30,7 @@ from lxml import etree
 
 from .errors import QbxmlStructureError, QbxmlSyntaxError, UnsafeXmlError
 from .messages import RECORDS, REQUESTS, RESPONSES
+from .safety import PARSER_OPTIONS, hardened_parser, has_doctype
 from .schema import Kind, QbxmlObject
 from .status import Severity
 from .versions import QbxmlVersion
@@ -266,26 +267,14 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> QbxmlSyntaxError:
 
 def _iterparse(stream: IO[bytes], tags: Iterable[str]) -> Any:
     return etree.iterparse(
-        stream,
-        events=("start", "end"),
-        tag=list(tags),
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=False,
+        stream, events=("start", "end"), tag=list(tags), remove_comments=True, **PARSER_OPTIONS
     )
 
 
 def _refuse_doctype(root: etree._Element, line: int | None) -> None:
     docinfo = root.getroottree().docinfo
-    if _has_doctype(docinfo):
+    if has_doctype(docinfo):
         raise UnsafeXmlError("a DOCTYPE is not allowed in qbXML", line=line)
-
-
-def _has_doctype(docinfo: Any) -> bool:
-    return bool(docinfo.doctype) or docinfo.internalDTD is not None
 
 
 _RESPONSE_TAGS = frozenset(RESPONSES)
@@ -417,14 +406,12 @@ def decode_request_set(source: Source) -> RequestSet:
     the document is :mod:`qbdlink.qbxml.xsd`'s job.
     """
     stream = _as_stream(source)
-    parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True
-    )
+    parser = hardened_parser(remove_comments=True)
     try:
         tree = etree.parse(stream, parser)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
-    if _has_doctype(tree.docinfo):
+    if has_doctype(tree.docinfo):
         raise UnsafeXmlError("a DOCTYPE is not allowed in qbXML", line=1)
     root = tree.getroot()
     version = _pi_version(root)

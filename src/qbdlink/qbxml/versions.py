@@ -50,12 +50,20 @@ class QbxmlVersion:
     @classmethod
     def parse(cls, text: str) -> QbxmlVersion:
         match = _VERSION.match(text.strip())
-        if match is None:
+        if match is None or int(match["major"]) < 1:
             raise UnsupportedVersionError(
                 f"{text!r} is not a qbXML version",
                 fix='qbXML versions look like "13.0", "16.0" or, before 6.0, "CA3.0".',
             )
-        return cls(int(match["major"]), int(match["minor"]), match["region"] or "")
+        major, region = int(match["major"]), match["region"] or ""
+        if region and major >= 6:
+            raise UnsupportedVersionError(
+                f"{text!r} is not a qbXML version: regional versions such as CA3.0 exist only "
+                f'before 6.0; from 6.0 on every region uses the plain version ("{major}.'
+                f'{match["minor"]}")',
+                fix='Use the plain version, e.g. "13.0".',
+            )
+        return cls(major, int(match["minor"]), region)
 
     @property
     def number(self) -> tuple[int, int]:

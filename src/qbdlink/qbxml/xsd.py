@@ -26,14 +26,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from qbdlink.errors import ConfigurationError, PermanentError
+from ..errors import ConfigurationError
+from .errors import UnsupportedVersionError
+from .safety import PARSER_OPTIONS, hardened_parser, has_doctype
+from .versions import QbxmlVersion
 
 __all__ = [
     "SCHEMA_VERSIONS",
     "Problem",
     "QbxmlSchema",
     "SchemaNotFoundError",
-    "UnsupportedQbxmlVersionError",
     "ValidationResult",
     "load_schema",
     "read_qbxml_version",
@@ -46,10 +48,7 @@ SCHEMA_VERSIONS = ("13.0", "16.0")
 
 _SCHEMA_ROOTS = {"13.0": "qbxmlops130.xsd", "16.0": "qbxmlops160.xsd"}
 
-# "13.0", "2.1", and the pre-6.0 regional versions "CA3.0", "UK2.0", "OZ2.0", "AU3.0".
-_VERSION_RE = re.compile(r"(?P<region>CA|UK|OZ|AU)?(?P<major>\d{1,3})\.(?P<minor>\d{1,3})")
 _LAST_SCHEMA_13_MAJOR = 13
-_FIRST_SINGLE_SPEC_MAJOR = 6  # from 6.0 on, one spec serves every region
 
 _POSITION_SUFFIX_RE = re.compile(r",? line \d+, column \d+$")
 
@@ -68,15 +67,6 @@ class SchemaNotFoundError(ConfigurationError):
         "with Intuit's QuickBooks SDK. Put them in a folder as 13.0/qbxmlops130.xsd and "
         "16.0/qbxmlops160.xsd and point qbdlink at that folder with --xsd-dir DIR or the "
         "environment variable QBDLINK_QBXML_XSD_DIR."
-    )
-
-
-class UnsupportedQbxmlVersionError(PermanentError):
-    """A qbXML version string that names no qbXML version."""
-
-    default_code = "qbxml.version.unsupported"
-    default_fix = (
-        'Use a version such as "13.0" or "16.0" (or a pre-6.0 regional one such as "CA3.0").'
     )
 
 
@@ -108,17 +98,8 @@ class ValidationResult:
 
 def schema_version_for(qbxml_version: str) -> str:
     """The schema version ("13.0" or "16.0") that validates documents of ``qbxml_version``."""
-    match = _VERSION_RE.fullmatch(qbxml_version.strip())
-    if match is None or int(match["major"]) < 1:
-        raise UnsupportedQbxmlVersionError(f"{qbxml_version!r} is not a qbXML version.")
-    major = int(match["major"])
-    if match["region"] and major >= _FIRST_SINGLE_SPEC_MAJOR:
-        raise UnsupportedQbxmlVersionError(
-            f"{qbxml_version!r} is not a qbXML version: regional versions such as CA3.0 exist "
-            f"only before 6.0; from 6.0 on every region uses the plain version "
-            f'("{major}.{match["minor"]}").'
-        )
-    return "13.0" if major <= _LAST_SCHEMA_13_MAJOR else "16.0"
+    version = QbxmlVersion.parse(qbxml_version)
+    return "13.0" if version.major <= _LAST_SCHEMA_13_MAJOR else "16.0"
 
 
 def schema_path(xsd_dir: Path, schema_version: str) -> Path:
@@ -132,17 +113,6 @@ def schema_path(xsd_dir: Path, schema_version: str) -> Path:
     return xsd_dir / schema_version / root
 
 
-def _hardened_parser() -> etree.XMLParser:
-    # One per parse: lxml parsers must not be shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-    )
-
-
 def _syntax_problem(exc: etree.XMLSyntaxError) -> Problem:
     line = exc.lineno or 0
     reason = _POSITION_SUFFIX_RE.sub("", exc.msg or str(exc)) or "cannot parse"
@@ -153,14 +123,7 @@ def _read_qbxml_pi(data: bytes) -> tuple[str | None, int] | None:
     """The ``version`` pseudo-attribute of the first ``<?qbxml ...?>`` before the root element
     (``None`` when it has none) and that instruction's line; ``None`` when there is no such
     instruction. Reads no further than the root element's start tag."""
-    events = etree.iterparse(
-        BytesIO(data),
-        events=("pi", "start"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    events = etree.iterparse(BytesIO(data), events=("pi", "start"), **PARSER_OPTIONS)
     try:
         for event, node in events:
             if event == "start":
@@ -186,10 +149,10 @@ def read_qbxml_version(data: bytes) -> str | None:
 def _parse(data: bytes) -> etree._ElementTree | Problem:
     """The document's tree, or the one problem that keeps it from having one."""
     try:
-        tree = etree.parse(BytesIO(data), _hardened_parser())
+        tree = etree.parse(BytesIO(data), hardened_parser())
     except etree.XMLSyntaxError as exc:
         return _syntax_problem(exc)
-    if tree.docinfo.internalDTD is not None:  # any DOCTYPE, with or without an internal subset
+    if has_doctype(tree.docinfo):
         position = data.find(b"<!DOCTYPE")
         line = data.count(b"\n", 0, position) + 1 if position >= 0 else 1
         return Problem(
@@ -246,7 +209,7 @@ def _load_schema(xsd_dir: Path, schema_version: str) -> QbxmlSchema:
     if not path.is_file():
         raise SchemaNotFoundError(f"qbXML schema {schema_version} not found: {path} is missing.")
     try:
-        document = etree.parse(str(path), _hardened_parser())
+        document = etree.parse(str(path), hardened_parser())
         schema = etree.XMLSchema(document)
     except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
         raise SchemaNotFoundError(
@@ -255,8 +218,13 @@ def _load_schema(xsd_dir: Path, schema_version: str) -> QbxmlSchema:
     return QbxmlSchema(schema_version, path, schema)
 
 
-def validate_document(data: bytes, xsd_dir: Path) -> ValidationResult:
+def validate_document(
+    data: bytes, xsd_dir: Path, *, default_version: str | None = None
+) -> ValidationResult:
     """Validate one qbXML document against the schema of the version it declares.
+
+    ``default_version`` is used when the document has no ``<?qbxml version?>``
+    instruction: QuickBooks' own responses carry none.
 
     Problems in the document (not well-formed, no or bad version, schema errors) come back in
     the result; only a schema that cannot be loaded raises (:class:`SchemaNotFoundError`).
@@ -265,6 +233,8 @@ def validate_document(data: bytes, xsd_dir: Path) -> ValidationResult:
     if isinstance(parsed, Problem):
         return ValidationResult(read_qbxml_version(data), None, (parsed,))
     found = _read_qbxml_pi(data)
+    if found is None and default_version is not None:
+        found = (default_version, 1)
     if found is None:
         problem = Problem(1, f"no qbXML version: the document has no qbxml instruction. {_PI_FIX}")
         return ValidationResult(None, None, (problem,))
@@ -276,7 +246,7 @@ def validate_document(data: bytes, xsd_dir: Path) -> ValidationResult:
         return ValidationResult(None, None, (problem,))
     try:
         schema_version = schema_version_for(version)
-    except UnsupportedQbxmlVersionError as exc:
+    except UnsupportedVersionError as exc:
         return ValidationResult(version, None, (Problem(line, exc.user_text()),))
     problems = load_schema(xsd_dir, schema_version).validate_tree(parsed)
     return ValidationResult(version, schema_version, tuple(problems))

@@ -9,6 +9,7 @@ import pytest
 
 from qbdlink.errors import ConfigurationError, QbdlinkError
 from qbdlink.qbxml import xsd
+from qbdlink.qbxml.errors import UnsupportedVersionError
 
 PROLOG = '<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="{version}"?>\n'
 
@@ -60,7 +61,7 @@ def test_schema_version_for(qbxml_version: str, schema_version: str) -> None:
 
 @pytest.mark.parametrize("garbage", ["", "16", "v16.0", "16.0.1", "abc", "0.5", "XX3.0", "CA13.0"])
 def test_schema_version_for_rejects_garbage(garbage: str) -> None:
-    with pytest.raises(xsd.UnsupportedQbxmlVersionError) as caught:
+    with pytest.raises(UnsupportedVersionError) as caught:
         xsd.schema_version_for(garbage)
     assert repr(garbage) in caught.value.message
     assert isinstance(caught.value, QbdlinkError)
