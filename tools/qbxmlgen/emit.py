@@ -310,6 +310,7 @@ def request_paths(model: Model) -> dict[str, tuple[str, str]]:
                     walk(field_plan.complexes[index].key, child_path, depth + 1)
 
     for tag, key in model.requests.items():
+        out[tag] = (model.name(key), "")
         walk(key, tag, 0)
     return out
 

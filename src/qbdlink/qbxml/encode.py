@@ -161,6 +161,8 @@ class _Writer:
         spec = message._spec
         if spec.tag is None:
             raise TypeError(f"{type(message).__name__} is not a top-level qbXML message")
+        if self.check:
+            self._check_path(spec.tag)
         self.element(spec.tag, message, spec.tag)
 
     def element(self, tag: str, obj: QbxmlObject, path: str) -> None:

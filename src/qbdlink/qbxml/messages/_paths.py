@@ -22,6 +22,7 @@ PATH_RULES: dict[str, PathRule] = {
     "AccountAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "AccountModRq": PathRule(since=(6, 0)),
     "AccountModRq/AccountMod/AccountNumber": PathRule(max_length=(("CA", 7), ("UK", 7), ("US", 7))),
     "AccountModRq/AccountMod/BankNumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
     "AccountModRq/AccountMod/CurrencyRef": PathRule(since=(8, 0)),
@@ -198,6 +199,7 @@ PATH_RULES: dict[str, PathRule] = {
     "BillAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillModRq": PathRule(since=(3, 0)),
     "BillModRq/BillMod/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -378,6 +380,7 @@ PATH_RULES: dict[str, PathRule] = {
     "BillModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCheckAddRq": PathRule(since=(2, 0)),
     "BillPaymentCheckAddRq/BillPaymentCheckAdd/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -416,6 +419,7 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCheckAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCheckModRq": PathRule(since=(6, 0)),
     "BillPaymentCheckModRq/BillPaymentCheckMod/AppliedToTxnMod/DiscountAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -447,6 +451,7 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCheckModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCheckQueryRq": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -460,6 +465,7 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "BillPaymentCheckQueryRq/OwnerID": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "BillPaymentCreditCardAddRq": PathRule(since=(2, 0)),
     "BillPaymentCreditCardAddRq/BillPaymentCreditCardAdd/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -498,6 +504,7 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCreditCardAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCreditCardQueryRq": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -662,6 +669,7 @@ PATH_RULES: dict[str, PathRule] = {
     "CheckAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CheckModRq": PathRule(since=(6, 0)),
     "CheckModRq/CheckMod/AccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -846,6 +854,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ClassAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "ClassModRq": PathRule(since=(8, 0)),
     "ClassModRq/ClassMod/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
     "ClassModRq/ClassMod/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
     "ClassModRq/IncludeRetElement": PathRule(
@@ -1103,6 +1112,7 @@ PATH_RULES: dict[str, PathRule] = {
     "CreditMemoAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CreditMemoModRq": PathRule(since=(3, 0)),
     "CreditMemoModRq/CreditMemoMod/ARAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -1827,6 +1837,7 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "CustomerQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "DataExtAddRq": PathRule(since=(2, 0)),
     "DataExtAddRq/DataExtAdd/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
@@ -1834,6 +1845,7 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
     "DataExtAddRq/DataExtAdd/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtDefAddRq": PathRule(since=(2, 0)),
     "DataExtDefAddRq/DataExtDefAdd/DataExtFormatString": PathRule(since=(12, 0)),
     "DataExtDefAddRq/DataExtDefAdd/DataExtListRequire": PathRule(since=(12, 0)),
     "DataExtDefAddRq/DataExtDefAdd/DataExtName": PathRule(
@@ -1843,7 +1855,9 @@ PATH_RULES: dict[str, PathRule] = {
     "DataExtDefAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDefDelRq": PathRule(since=(2, 0)),
     "DataExtDefDelRq/DataExtName": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "DataExtDefModRq": PathRule(since=(2, 0)),
     "DataExtDefModRq/DataExtDefMod/DataExtFormatString": PathRule(since=(12, 0)),
     "DataExtDefModRq/DataExtDefMod/DataExtListRequire": PathRule(since=(12, 0)),
     "DataExtDefModRq/DataExtDefMod/DataExtName": PathRule(
@@ -1856,9 +1870,11 @@ PATH_RULES: dict[str, PathRule] = {
     "DataExtDefModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDefQueryRq": PathRule(since=(2, 0)),
     "DataExtDefQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDelRq": PathRule(since=(2, 0)),
     "DataExtDelRq/DataExtDel/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
@@ -1866,6 +1882,7 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
     "DataExtDelRq/DataExtDel/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtModRq": PathRule(since=(2, 0)),
     "DataExtModRq/DataExtMod/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
@@ -1882,6 +1899,7 @@ PATH_RULES: dict[str, PathRule] = {
     "DateDrivenTermsQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DepositAddRq": PathRule(since=(2, 0)),
     "DepositAddRq/DepositAdd/CashBackInfoAdd/AccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -1928,6 +1946,7 @@ PATH_RULES: dict[str, PathRule] = {
     "DepositAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DepositModRq": PathRule(since=(7, 0)),
     "DepositModRq/DepositMod/CashBackInfoMod/AccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -1976,6 +1995,7 @@ PATH_RULES: dict[str, PathRule] = {
     "DepositModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DepositQueryRq": PathRule(since=(2, 0)),
     "DepositQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "DepositQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "DepositQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -2633,6 +2653,7 @@ PATH_RULES: dict[str, PathRule] = {
     "EstimateAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "EstimateModRq": PathRule(since=(3, 0)),
     "EstimateModRq/EstimateMod/BillAddress/Addr1": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
@@ -3039,6 +3060,7 @@ PATH_RULES: dict[str, PathRule] = {
     "InvoiceAddRq/InvoiceAdd/TermsRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "InvoiceModRq": PathRule(since=(2, 1)),
     "InvoiceModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3301,6 +3323,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemDiscountAddRq/ItemDiscountAdd/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "ItemDiscountModRq": PathRule(since=(3, 0)),
     "ItemDiscountModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3353,6 +3376,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemGroupAddRq/ItemGroupAdd/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemGroupModRq": PathRule(since=(3, 0)),
     "ItemGroupModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3430,6 +3454,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemInventoryAddRq/ItemInventoryAdd/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemInventoryAssemblyAddRq": PathRule(since=(2, 0)),
     "ItemInventoryAssemblyAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3488,6 +3513,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemInventoryAssemblyAddRq/ItemInventoryAssemblyAdd/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemInventoryAssemblyModRq": PathRule(since=(3, 0)),
     "ItemInventoryAssemblyModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3553,6 +3579,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemInventoryAssemblyModRq/ItemInventoryAssemblyMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemInventoryAssemblyQueryRq": PathRule(since=(2, 0)),
     "ItemInventoryAssemblyQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemInventoryAssemblyQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -3806,6 +3833,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemOtherChargeAddRq/ItemOtherChargeAdd/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "ItemOtherChargeModRq": PathRule(since=(3, 0)),
     "ItemOtherChargeModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3901,6 +3929,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemPaymentAddRq/ItemPaymentAdd/PaymentMethodRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemPaymentModRq": PathRule(since=(3, 0)),
     "ItemPaymentModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3980,6 +4009,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSalesTaxGroupAddRq/ItemSalesTaxGroupAdd/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemSalesTaxGroupModRq": PathRule(since=(3, 0)),
     "ItemSalesTaxGroupModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4003,6 +4033,7 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemSalesTaxGroupQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemSalesTaxModRq": PathRule(since=(3, 0)),
     "ItemSalesTaxModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4171,6 +4202,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSubtotalAddRq/ItemSubtotalAdd/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemSubtotalModRq": PathRule(since=(3, 0)),
     "ItemSubtotalModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4251,6 +4283,7 @@ PATH_RULES: dict[str, PathRule] = {
     "JournalEntryAddRq/JournalEntryAdd/RefNumber": PathRule(
         max_length=(("CA", 11), ("UK", 11), ("US", 11))
     ),
+    "JournalEntryModRq": PathRule(since=(6, 0)),
     "JournalEntryModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4300,6 +4333,8 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "JournalEntryQueryRq/OwnerID": PathRule(since=(2, 0)),
     "JournalEntryQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "ListDelRq": PathRule(since=(1, 1)),
+    "ListDeletedQueryRq": PathRule(since=(2, 0)),
     "ListDeletedQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4314,6 +4349,7 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "PaymentMethodQueryRq/PaymentMethodType": PathRule(since=(7, 0)),
+    "PreferencesQueryRq": PathRule(since=(1, 1)),
     "PreferencesQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4499,6 +4535,7 @@ PATH_RULES: dict[str, PathRule] = {
     "PurchaseOrderAddRq/PurchaseOrderAdd/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "PurchaseOrderModRq": PathRule(since=(2, 1)),
     "PurchaseOrderModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4731,6 +4768,7 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "PurchaseOrderQueryRq/OwnerID": PathRule(since=(2, 0)),
     "PurchaseOrderQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "ReceivePaymentAddRq": PathRule(since=(1, 1)),
     "ReceivePaymentAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4815,6 +4853,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ReceivePaymentAddRq/ReceivePaymentAdd/RefNumber": PathRule(
         max_length=(("CA", 20), ("UK", 20), ("US", 20))
     ),
+    "ReceivePaymentModRq": PathRule(since=(6, 0)),
     "ReceivePaymentModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4889,6 +4928,7 @@ PATH_RULES: dict[str, PathRule] = {
     "ReceivePaymentModRq/ReceivePaymentMod/RefNumber": PathRule(
         max_length=(("CA", 20), ("UK", 20), ("US", 20))
     ),
+    "ReceivePaymentQueryRq": PathRule(since=(1, 1)),
     "ReceivePaymentQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "ReceivePaymentQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "ReceivePaymentQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -5199,6 +5239,7 @@ PATH_RULES: dict[str, PathRule] = {
     "SalesReceiptAddRq/SalesReceiptAdd/TemplateRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "SalesReceiptModRq": PathRule(since=(5, 0)),
     "SalesReceiptModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5470,6 +5511,7 @@ PATH_RULES: dict[str, PathRule] = {
     "SalesTaxCodeAddRq/SalesTaxCodeAdd/Name": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "SalesTaxCodeModRq": PathRule(since=(8, 0)),
     "SalesTaxCodeModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5507,9 +5549,12 @@ PATH_RULES: dict[str, PathRule] = {
     "TermsQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "TxnDelRq": PathRule(since=(1, 1)),
+    "TxnDeletedQueryRq": PathRule(since=(2, 0)),
     "TxnDeletedQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "TxnVoidRq": PathRule(since=(1, 1)),
     "VendorAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5820,6 +5865,7 @@ PATH_RULES: dict[str, PathRule] = {
     "VendorCreditAddRq/VendorCreditAdd/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "VendorCreditModRq": PathRule(since=(8, 0)),
     "VendorCreditModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
