@@ -25,6 +25,7 @@ from .decode import (
     iter_response_events,
 )
 from .encode import EncodeTarget, encode_request_set, encode_response_set, non_latin1
+from .iterators import QueryPager
 from .schema import QbxmlObject
 from .versions import NEWEST, Edition, QbxmlVersion, choose_version
 
@@ -35,6 +36,7 @@ __all__ = [
     "MessageSetStatus",
     "QbxmlObject",
     "QbxmlVersion",
+    "QueryPager",
     "RequestSet",
     "Response",
     "ResponseEnd",
