@@ -245,7 +245,8 @@ def _name(element: etree._Element) -> str:
 
 # ---- parsing -------------------------------------------------------------------------------
 
-_DECLARED_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?encoding=)([\"'])[^\"']*\2")
+_DECLARED_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
+_PROLOG_LIMIT = 64 * 1024  # qbXML prologs are a few dozen bytes
 
 
 def _as_stream(source: Source) -> IO[bytes]:
@@ -253,8 +254,64 @@ def _as_stream(source: Source) -> IO[bytes]:
         return io.BytesIO(source)
     if isinstance(source, str):
         # A str is already decoded: restate it as UTF-8 whatever its declaration says.
-        return io.BytesIO(_DECLARED_ENCODING.sub(r"\1\2utf-8\2", source, count=1).encode())
+        text = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", source, count=1)
+        try:
+            return io.BytesIO(text.encode())
+        except UnicodeEncodeError as exc:
+            line = text.count("\n", 0, exc.start) + 1
+            raise QbxmlSyntaxError(
+                f"U+{ord(text[exc.start]):04X} is not a character (a lone surrogate)", line=line
+            ) from None
     return source
+
+
+class _Prepended(io.RawIOBase):
+    """``head`` then the rest of ``stream``: the prolog was read once to check it."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                chunk, self._head = self._head, b""
+                return chunk if size < 0 else chunk + self._stream.read(size - len(chunk))
+            chunk, self._head = self._head[:size], self._head[size:]
+            return chunk
+        return self._stream.read(size)
+
+
+def _open_checked(source: Source) -> IO[bytes]:
+    """The document as a stream, once its root is known to be ``<QBXML>`` with no DOCTYPE.
+
+    The main parse only sees the elements it acts on, so the root and the DTD are checked
+    here, on the prolog alone, before any of the document is acted on.
+    """
+    stream = _as_stream(source)
+    head = stream.read(_PROLOG_LIMIT)
+    complete = len(head) < _PROLOG_LIMIT
+    if not head.strip():
+        raise QbxmlSyntaxError("the document is empty", line=None)
+    try:
+        for _event, root in etree.iterparse(io.BytesIO(head), events=("start",), **PARSER_OPTIONS):
+            if has_doctype(root.getroottree().docinfo):
+                raise UnsafeXmlError("a DOCTYPE is not allowed in qbXML", line=root.sourceline)
+            if root.tag != "QBXML":
+                raise QbxmlStructureError(
+                    f"the document's root is <{_name(root)}>, not <QBXML>", line=root.sourceline
+                )
+            return _Prepended(head, stream)  # type: ignore[return-value]
+    except etree.XMLSyntaxError as exc:
+        if complete:
+            raise _syntax_error(exc) from None
+        raise UnsafeXmlError(
+            f"no root element in the first {_PROLOG_LIMIT // 1024} KiB", line=None
+        ) from None
+    raise QbxmlSyntaxError("the document has no root element", line=None)
 
 
 def _syntax_error(exc: etree.XMLSyntaxError) -> QbxmlSyntaxError:
@@ -271,59 +328,67 @@ def _iterparse(stream: IO[bytes], tags: Iterable[str]) -> Any:
     )
 
 
-def _refuse_doctype(root: etree._Element, line: int | None) -> None:
-    docinfo = root.getroottree().docinfo
-    if has_doctype(docinfo):
-        raise UnsafeXmlError("a DOCTYPE is not allowed in qbXML", line=line)
-
-
 _RESPONSE_TAGS = frozenset(RESPONSES)
 _RECORD_TAGS = frozenset(RECORDS)
-_STREAM_TAGS = sorted({"QBXML", "QBXMLMsgsRs", *_RESPONSE_TAGS, *_RECORD_TAGS})
+_STREAM_TAGS = sorted({"QBXMLMsgsRs", *_RESPONSE_TAGS, *_RECORD_TAGS})
 
 
 def iter_response_events(source: Source) -> Iterator[ResponseEvent]:
     """Stream a response document as events; see the module docstring."""
-    stream = _as_stream(source)
-    context = _iterparse(stream, _STREAM_TAGS)
+    context = _iterparse(_open_checked(source), _STREAM_TAGS)
     status: ResponseStatus | None = None
-    seen_root = False
+    # A start event can come before its start tag turns out to be truncated, so the status
+    # it carries is only read (and yielded) once the parser has moved past that tag.
+    opened: etree._Element | None = None
     try:
         for event, element in context:
+            if opened is not None:
+                started = _started(opened)
+                if isinstance(started, ResponseStatus):
+                    status = started
+                yield started
+                opened = None
             tag = element.tag
-            if not seen_root:
-                seen_root = True
-                if tag != "QBXML":
-                    raise QbxmlStructureError(
-                        f"the document's root is <{tag}>, not <QBXML>", line=element.sourceline
-                    )
-                _refuse_doctype(element, element.sourceline)
-                continue
             if event == "start":
-                if tag == "QBXMLMsgsRs":
-                    yield _message_set(element)
-                elif tag in _RESPONSE_TAGS and element.getparent().tag == "QBXMLMsgsRs":
-                    status = _response_status(element)
-                    yield status
-                continue
-            if tag in _RECORD_TAGS:
+                if tag == "QBXMLMsgsRs" or (
+                    tag in _RESPONSE_TAGS and _parent_tag(element) == "QBXMLMsgsRs"
+                ):
+                    opened = element
+            elif tag in _RECORD_TAGS:
                 parent = element.getparent()
                 if parent is None or parent.tag not in _RESPONSE_TAGS:
                     continue  # a nested *Ret (DataExtRet inside CustomerRet): part of its record
-                yield decode_object(element, RECORDS[tag])
+                yield decode_object(element, RECORDS[str(tag)])
                 element.clear()
                 parent.remove(element)
             elif tag == "QBXMLMsgsRs":
                 yield from _unknown_responses(element)
-            elif tag in _RESPONSE_TAGS and status is not None and status.tag == tag:
-                yield ResponseEnd(status, decode_object(element, RESPONSES[tag]))
-                element.clear()
-                element.getparent().remove(element)
+            elif status is not None and status.tag == tag:
+                yield ResponseEnd(status, decode_object(element, RESPONSES[status.tag]))
+                _drop(element)
                 status = None
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
-    if not seen_root:
-        raise QbxmlSyntaxError("the document is empty", line=None)
+    if opened is not None:
+        yield _started(opened)
+
+
+def _started(element: etree._Element) -> MessageSetStatus | ResponseStatus:
+    if element.tag == "QBXMLMsgsRs":
+        return _message_set(element)
+    return _response_status(element)
+
+
+def _parent_tag(element: etree._Element) -> object:
+    parent = element.getparent()
+    return None if parent is None else parent.tag
+
+
+def _drop(element: etree._Element) -> None:
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
 
 
 def _unknown_responses(envelope: etree._Element) -> Iterator[ResponseEvent]:

@@ -19,6 +19,7 @@ can transliterate or refuse before sending.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,7 +46,9 @@ __all__ = [
 ]
 
 ON_ERROR_VALUES = ("stopOnError", "continueOnError")
-_INTEGER_DIGITS = {2: 13, 5: 10}  # AMTTYPE allows 13 digits before the point, others 10
+# Digits before the point: AMTTYPE allows 13, PRICE/QUAN/PERCENTTYPE 10; FLOATTYPE sets no
+# limit, and 20 keeps its arithmetic well inside Decimal's default 28-digit precision.
+_INTEGER_DIGITS: dict[int | None, int] = {2: 13, 5: 10, None: 20}
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
@@ -57,28 +60,42 @@ class EncodeTarget:
     edition: Edition = Edition.US
 
 
-def escape_text(text: str) -> str:
-    """XML-escape ``text`` and write every non-ASCII character as ``&#N;``."""
-    if text.isascii():
-        if not any(ch in text for ch in '&<>"'):
-            return _check_controls(text)
-        return _check_controls("".join(_ESCAPES.get(ch, ch) for ch in text))
+def escape_text(text: str, *, path: str = "", attribute: bool = False) -> str:
+    """XML-escape ``text``, writing every non-ASCII character as ``&#N;``.
+
+    Carriage returns (and, in attributes, tabs and newlines) are written as references
+    too, because XML parsers normalise them away. Characters XML 1.0 cannot carry at all
+    (most control characters, U+FFFE, U+FFFF, lone surrogates) raise
+    :class:`InvalidValueError` naming ``path``.
+    """
+    escapes = _ATTRIBUTE_ESCAPES if attribute else _TEXT_ESCAPES
+    if text.isascii() and not _NEEDS_WORK.search(text):
+        return text
     out = []
     for ch in text:
         code = ord(ch)
         if code < 128:
-            out.append(_ESCAPES.get(ch, ch))
+            if code < 32 and ch not in "\t\n\r":
+                raise _not_xml(ch, path)
+            out.append(escapes.get(ch, ch))
+        elif 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            raise _not_xml(ch, path)
         else:
             out.append(f"&#{code};")
-    return _check_controls("".join(out))
+    return "".join(out)
 
 
-def _check_controls(text: str) -> str:
-    # XML 1.0 cannot carry these at all, not even as references.
-    for ch in text:
-        if ch < " " and ch not in "\t\n\r":
-            raise ValueError(f"control character U+{ord(ch):04X} cannot be sent in XML")
-    return text
+_TEXT_ESCAPES = {**_ESCAPES, "\r": "&#13;"}
+_ATTRIBUTE_ESCAPES = {**_TEXT_ESCAPES, "\n": "&#10;", "\t": "&#9;"}
+_NEEDS_WORK = re.compile(r'[&<>"\x00-\x1f]')
+
+
+def _not_xml(ch: str, path: str) -> InvalidValueError:
+    return InvalidValueError(
+        path or "text",
+        f"contains U+{ord(ch):04X}, which XML cannot carry",
+        fix="Remove the character (it is not printable text).",
+    )
 
 
 def non_latin1(text: str) -> list[str]:
@@ -143,7 +160,10 @@ def encode_response_set(
 def _document(
     version: QbxmlVersion, envelope: str, attrs: list[tuple[str, str]], body: list[str]
 ) -> str:
-    attr_text = "".join(f' {name}="{escape_text(value)}"' for name, value in attrs)
+    attr_text = "".join(
+        f' {name}="{escape_text(value, path=f"{envelope}/@{name}", attribute=True)}"'
+        for name, value in attrs
+    )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<?qbxml version="{version}"?>\n'
@@ -224,7 +244,7 @@ class _Writer:
         text = _format(field, value, path)
         if self.check:
             self._check_length(field, text, path)
-        return escape_text(text)
+        return escape_text(text, path=path, attribute=field.is_attribute)
 
     def _check_length(self, field: FieldSpec, text: str, path: str) -> None:
         limit = field.max_length
@@ -283,14 +303,17 @@ _PY_NAMES = {
 def _format_decimal(value: Decimal, scale: int | None, path: str) -> str:
     if not value.is_finite():
         raise InvalidValueError(path, f"{value} is not a number", fix="Pass a finite amount.")
+    # Digits before the point, checked before any arithmetic that could overflow.
+    integer_digits = max(value.adjusted() + 1, 1)
+    if integer_digits > _INTEGER_DIGITS[scale]:
+        raise InvalidValueError(
+            path, f"{value} is too large for QuickBooks", fix="Split it into smaller amounts."
+        )
     if scale is None:
         return format(value, "f")
-    exponent = value.as_tuple().exponent
-    if (
-        isinstance(exponent, int)
-        and exponent < -scale
-        and value != value.quantize(Decimal(1).scaleb(-scale))
-    ):
+    step = Decimal(1).scaleb(-scale)
+    exact = value.quantize(step)
+    if exact != value:
         raise InvalidValueError(
             path,
             f"{value} has more than {scale} decimal places",
@@ -298,14 +321,7 @@ def _format_decimal(value: Decimal, scale: int | None, path: str) -> str:
         )
     # Amounts are written with exactly two places, as QuickBooks writes them; prices,
     # quantities and rates with as many as they need.
-    exact = value.quantize(Decimal(1).scaleb(-scale))
-    text = format(exact if scale == 2 else _plain(exact), "f")
-    digits = len(text.lstrip("+-").split(".")[0])
-    if digits > _INTEGER_DIGITS.get(scale, 10):
-        raise InvalidValueError(
-            path, f"{value} is too large for QuickBooks", fix="Split it into smaller amounts."
-        )
-    return text
+    return format(exact if scale == 2 else _plain(exact), "f")
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -84,6 +84,7 @@ def choose_version(
     Region-prefixed versions only count for their own edition; plain versions from 6.0
     count for every edition; before 6.0 a non-US edition needs its prefixed version.
     """
+    supported = list(supported)
     candidates: list[QbxmlVersion] = []
     for text in supported:
         try:
