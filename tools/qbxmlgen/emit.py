@@ -241,6 +241,12 @@ def _spec_field(model: Model, plan: FieldPlan) -> str:
             args.append(f"enums=frozenset(({values},))")
         if plan.simple.base in SCALES:
             args.append(f"scale={SCALES[plan.simple.base]}")
+        if plan.simple.min_value is not None:
+            args.append(f"min_value={plan.simple.min_value}")
+        if plan.simple.max_value is not None:
+            args.append(f"max_value={plan.simple.max_value}")
+        if plan.simple.pattern is not None:
+            args.append(f"pattern={plan.simple.pattern!r}")
     else:
         pairs = ", ".join(
             f"({tag!r}, {model.name(c.key)})"

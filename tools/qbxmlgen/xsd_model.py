@@ -16,12 +16,22 @@ from lxml import etree
 XS = "{http://www.w3.org/2001/XMLSchema}"
 UNBOUNDED = -1
 
+# Patterns of named types whose values are plain strings in Python; the numeric and date
+# types get their own formatting in the encoder. (Checked in full, anchored.)
+_PATTERNS = {
+    "GUIDTYPE": r"0|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}",
+    "TIMEINTERVALTYPE": r"[+\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+}
+
 
 @dataclass(frozen=True)
 class SimpleInfo:
     base: str  # one of the qbXML simple types: STRTYPE, AMTTYPE, ...
     max_length: int | None = None
     enums: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,20 +106,43 @@ class Schema:
         if restriction is None:
             raise ValueError(f"unsupported simpleType at line {simple_type.sourceline}")
         base = restriction.get("base", "")
-        max_length = None
+        inherited = self._named_simple(base) if base in self.simple_types else SimpleInfo(base)
+        facets: dict[str, int | None] = {"max_length": inherited.max_length}
         enums: list[str] = []
         for facet in restriction:
+            value = facet.get("value", "")
             if facet.tag == XS + "maxLength":
-                max_length = int(facet.get("value", "0"))
+                facets["max_length"] = int(value)
+            elif facet.tag == XS + "minInclusive":
+                facets["min_value"] = int(value)
+            elif facet.tag == XS + "maxInclusive":
+                facets["max_value"] = int(value)
             elif facet.tag == XS + "enumeration":
-                enums.append(facet.get("value", ""))
-        return SimpleInfo(base=base, max_length=max_length, enums=tuple(enums))
+                enums.append(value)
+        return SimpleInfo(
+            base=base,
+            max_length=facets.get("max_length"),
+            enums=tuple(enums),
+            min_value=facets.get("min_value"),
+            max_value=facets.get("max_value"),
+            pattern=inherited.pattern,
+        )
+
+    def _named_simple(self, type_name: str) -> SimpleInfo:
+        """A qbXML named simple type with the facets its users inherit."""
+        node = self.simple_types[type_name]
+        restriction = node.find(XS + "restriction")
+        max_length = None
+        if restriction is not None:
+            length = restriction.find(XS + "maxLength")
+            max_length = int(length.get("value", "0")) if length is not None else None
+        return SimpleInfo(base=type_name, max_length=max_length, pattern=_PATTERNS.get(type_name))
 
     def _simple_of(self, node: etree._Element) -> SimpleInfo | None:
         type_name = node.get("type")
         if type_name is not None:
             if type_name in self.simple_types:
-                return SimpleInfo(base=type_name)
+                return self._named_simple(type_name)
             return None
         inline = node.find(XS + "simpleType")
         if inline is not None:
@@ -167,7 +200,10 @@ class Schema:
                 extension = child.find(XS + "extension")
                 if extension is None:
                     raise ValueError(f"unsupported simpleContent at line {child.sourceline}")
-                definition.simple_content = SimpleInfo(base=extension.get("base", ""))
+                base = extension.get("base", "")
+                definition.simple_content = (
+                    self._named_simple(base) if base in self.simple_types else SimpleInfo(base)
+                )
                 for attribute in extension.findall(XS + "attribute"):
                     definition.attributes.append(self._attribute(attribute))
             else:

@@ -185,7 +185,8 @@ def _plan(cls: type[QbxmlObject]) -> tuple[dict[str, _Entry], dict[str, _Entry]]
         elif spec.is_attribute:
             attributes[spec.tag] = (spec.attr, _CONVERTERS[spec.kind], False, None)
         else:
-            elements[spec.tag] = (spec.attr, _CONVERTERS[spec.kind], spec.repeated, None)
+            convert = None if spec.kind is Kind.STR else _CONVERTERS[spec.kind]
+            elements[spec.tag] = (spec.attr, convert, spec.repeated, None)
     _PLANS[cls] = plan = (elements, attributes)
     return plan
 
@@ -196,18 +197,26 @@ def decode_object(element: etree._Element, cls: type[QbxmlObject]) -> QbxmlObjec
     values: dict[str, Any] = {}
     lists: list[str] = []
     for child in element:
-        entry = elements.get(child.tag) if isinstance(child.tag, str) else None
+        # Comments are dropped by the parser; a processing instruction's tag is a function,
+        # which no table holds, so one lookup serves every kind of node.
+        entry = elements.get(child.tag)  # type: ignore[arg-type]
         if entry is None:
             continue
         attr, convert, repeated, child_cls = entry
+        value: Any
         if child_cls is not None:
             value = decode_object(child, child_cls)
+        elif convert is None:  # text: kept as QuickBooks wrote it, spaces included
+            text = child.text
+            if text is None:
+                continue
+            value = text
         else:
             text = child.text
-            if text is None or (convert is not str and not text.strip()):
+            if text is None or not text.strip():
                 continue  # QuickBooks writes empty elements for unset values
             try:
-                value = convert(text)  # type: ignore[misc]
+                value = convert(text)
             except ValueError as exc:
                 raise QbxmlStructureError(
                     f"<{_name(child)}> in <{_name(element)}>: {exc}", line=child.sourceline
@@ -221,7 +230,7 @@ def decode_object(element: etree._Element, cls: type[QbxmlObject]) -> QbxmlObjec
                 existing.append(value)
         else:
             values[attr] = value
-    for name, text in element.attrib.items():
+    for name, text in element.attrib.items() if attributes else ():
         entry = attributes.get(str(name))
         if entry is not None and entry[1] is not None:
             try:

@@ -19,6 +19,7 @@ can transliterate or refuse before sending.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -244,6 +245,7 @@ class _Writer:
         text = _format(field, value, path)
         if self.check:
             self._check_length(field, text, path)
+            _check_facets(field, value, text, path)
         return escape_text(text, path=path, attribute=field.is_attribute)
 
     def _check_length(self, field: FieldSpec, text: str, path: str) -> None:
@@ -258,6 +260,37 @@ class _Writer:
         if field.enums and text not in field.enums:
             allowed = ", ".join(sorted(field.enums))
             raise InvalidValueError(path, f"{text!r} is not allowed", fix=f"Use one of: {allowed}.")
+
+
+def _check_facets(field: FieldSpec, value: object, text: str, path: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if field.min_value is not None and value < field.min_value:
+            raise InvalidValueError(
+                path, f"{value} is below {field.min_value}", fix=f"Use {field.min_value} or more."
+            )
+        if field.max_value is not None and value > field.max_value:
+            raise InvalidValueError(
+                path, f"{value} is above {field.max_value}", fix=f"Use {field.max_value} or less."
+            )
+    if field.pattern is not None and not _pattern(field.pattern).fullmatch(text):
+        raise InvalidValueError(
+            path,
+            f"{text!r} is not in the form QuickBooks expects",
+            fix=_PATTERN_FIXES.get(field.pattern, f"It must match {field.pattern}."),
+        )
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_PATTERN_FIXES = {
+    r"0|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}": (
+        "Use a GUID in braces, such as {6B063959-81B0-4B0F-A5C4-5B5F20A6E2E8}, or 0."
+    ),
+    r"[+\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?": "Use a duration such as PT8H30M.",
+}
 
 
 def _tag_of(field: FieldSpec, item: QbxmlObject, path: str) -> str:

@@ -50,6 +50,9 @@ class FieldSpec:
     enums: frozenset[str] = frozenset()
     # Decimal places the schema allows (2 for amounts, 5 for prices, quantities, rates).
     scale: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    pattern: str | None = None  # the whole value must match (GUIDs, time intervals)
     # For OBJECT fields: element name -> class (several for a repeated choice).
     classes: tuple[tuple[str, type[QbxmlObject]], ...] = ()
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from qbdlink.qbxml import (
-    EncodeTarget,
     Edition,
+    EncodeTarget,
     QbxmlObject,
     QbxmlVersion,
     decode_request_set,
@@ -43,7 +43,11 @@ def _cases() -> list[object]:
             for branch in range(branches):
                 cases.append(
                     pytest.param(
-                        tag, version, edition, branch, id=f"{tag}-{version}-{edition.value}-b{branch}"
+                        tag,
+                        version,
+                        edition,
+                        branch,
+                        id=f"{tag}-{version}-{edition.value}-b{branch}",
                     )
                 )
     return cases

@@ -924,7 +924,13 @@ def _attach() -> None:
         "CompanyQueryRq",
         (
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
         ),
         (),
@@ -1171,7 +1177,12 @@ def _attach() -> None:
     DataExtRet._spec = ClassSpec(
         "DataExtRet",
         (
-            F("owner_id", "OwnerID", Kind.STR),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "data_ext_type",
@@ -1364,7 +1375,7 @@ def _attach() -> None:
     FinanceChargeAccountRef._spec = ClassSpec(
         "FinanceChargeAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -1399,7 +1410,7 @@ def _attach() -> None:
     HomeCurrencyRef._spec = ClassSpec(
         "HomeCurrencyRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=64),
         ),
         (),
@@ -1439,7 +1450,7 @@ def _attach() -> None:
     DefaultDiscountAccountRef._spec = ClassSpec(
         "DefaultDiscountAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -1499,7 +1510,7 @@ def _attach() -> None:
     DefaultShipMethodRef._spec = ClassSpec(
         "DefaultShipMethodRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=15),
         ),
         (),
@@ -1558,7 +1569,7 @@ def _attach() -> None:
     DefaultItemSalesTaxRef._spec = ClassSpec(
         "DefaultItemSalesTaxRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -1566,7 +1577,7 @@ def _attach() -> None:
     DefaultTaxableSalesTaxCodeRef._spec = ClassSpec(
         "DefaultTaxableSalesTaxCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=3),
         ),
         (),
@@ -1574,7 +1585,7 @@ def _attach() -> None:
     DefaultNonTaxableSalesTaxCodeRef._spec = ClassSpec(
         "DefaultNonTaxableSalesTaxCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=3),
         ),
         (),
@@ -1856,7 +1867,7 @@ def _attach() -> None:
     ParentRef._spec = ClassSpec(
         "ParentRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR),
         ),
         (),
@@ -1864,7 +1875,7 @@ def _attach() -> None:
     SalesTaxCodeRef._spec = ClassSpec(
         "SalesTaxCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=3),
         ),
         (),
@@ -1872,7 +1883,7 @@ def _attach() -> None:
     CurrencyRef._spec = ClassSpec(
         "CurrencyRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=64),
         ),
         (),
@@ -1897,7 +1908,7 @@ def _attach() -> None:
     AccountRet._spec = ClassSpec(
         "AccountRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -2138,12 +2149,22 @@ def _attach() -> None:
     ErrorRecovery._spec = ClassSpec(
         "ErrorRecovery",
         (
-            F("list_id", "ListID", Kind.STR),
-            F("owner_id", "OwnerID", Kind.STR),
-            F("txn_id", "TxnID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("txn_number", "TxnNumber", Kind.INT),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (
             ChoiceSpec(
@@ -2174,7 +2195,7 @@ def _attach() -> None:
     AccountMod._spec = ClassSpec(
         "AccountMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("is_active", "IsActive", Kind.BOOL),
@@ -2240,9 +2261,9 @@ def _attach() -> None:
     AccountQueryRq._spec = ClassSpec(
         "AccountQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -2297,7 +2318,13 @@ def _attach() -> None:
                 classes=(("CurrencyFilter", CurrencyFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -2376,7 +2403,7 @@ def _attach() -> None:
     CurrencyFilter._spec = ClassSpec(
         "CurrencyFilter",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True, max_length=64),
         ),
         (
@@ -2578,7 +2605,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("PriceLevelRef", PriceLevelRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("tax_registration_number", "TaxRegistrationNumber", Kind.STR, max_length=30),
             F("currency_ref", "CurrencyRef", Kind.OBJECT, classes=(("CurrencyRef", CurrencyRef),)),
         ),
@@ -2587,7 +2619,7 @@ def _attach() -> None:
     ClassRef._spec = ClassSpec(
         "ClassRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -2671,7 +2703,7 @@ def _attach() -> None:
     CustomerTypeRef._spec = ClassSpec(
         "CustomerTypeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -2679,7 +2711,7 @@ def _attach() -> None:
     TermsRef._spec = ClassSpec(
         "TermsRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -2687,7 +2719,7 @@ def _attach() -> None:
     SalesRepRef._spec = ClassSpec(
         "SalesRepRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=5),
         ),
         (),
@@ -2695,7 +2727,7 @@ def _attach() -> None:
     ItemSalesTaxRef._spec = ClassSpec(
         "ItemSalesTaxRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -2703,7 +2735,7 @@ def _attach() -> None:
     PreferredPaymentMethodRef._spec = ClassSpec(
         "PreferredPaymentMethodRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -2712,7 +2744,7 @@ def _attach() -> None:
         "CreditCardInfo",
         (
             F("credit_card_number", "CreditCardNumber", Kind.STR, max_length=25),
-            F("expiration_month", "ExpirationMonth", Kind.INT),
+            F("expiration_month", "ExpirationMonth", Kind.INT, min_value=1, max_value=12),
             F("expiration_year", "ExpirationYear", Kind.INT),
             F("name_on_card", "NameOnCard", Kind.STR, max_length=41),
             F("credit_card_address", "CreditCardAddress", Kind.STR, max_length=41),
@@ -2723,7 +2755,7 @@ def _attach() -> None:
     JobTypeRef._spec = ClassSpec(
         "JobTypeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -2734,7 +2766,7 @@ def _attach() -> None:
     PriceLevelRef._spec = ClassSpec(
         "PriceLevelRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -2759,7 +2791,7 @@ def _attach() -> None:
     CustomerRet._spec = ClassSpec(
         "CustomerRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -2930,7 +2962,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("PriceLevelRef", PriceLevelRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("tax_registration_number", "TaxRegistrationNumber", Kind.STR, max_length=30),
             F("currency_ref", "CurrencyRef", Kind.OBJECT, classes=(("CurrencyRef", CurrencyRef),)),
             F(
@@ -2968,7 +3005,7 @@ def _attach() -> None:
     ContactsRet._spec = ClassSpec(
         "ContactsRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME, required=True),
             F("time_modified", "TimeModified", Kind.DATETIME, required=True),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -3015,7 +3052,7 @@ def _attach() -> None:
     CustomerMod._spec = ClassSpec(
         "CustomerMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=41),
             F("is_active", "IsActive", Kind.BOOL),
@@ -3176,7 +3213,7 @@ def _attach() -> None:
     ContactsMod._spec = ClassSpec(
         "ContactsMod",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
             F("salutation", "Salutation", Kind.STR, max_length=15),
             F("first_name", "FirstName", Kind.STR, required=True, max_length=25),
@@ -3221,9 +3258,9 @@ def _attach() -> None:
     CustomerQueryRq._spec = ClassSpec(
         "CustomerQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -3259,7 +3296,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -3347,9 +3390,9 @@ def _attach() -> None:
     ClassFilter._spec = ClassSpec(
         "ClassFilter",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("list_id_with_children", "ListIDWithChildren", Kind.STR),
+            F("list_id_with_children", "ListIDWithChildren", Kind.STR, max_length=36),
             F("full_name_with_children", "FullNameWithChildren", Kind.STR),
         ),
         (
@@ -3473,7 +3516,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("BillingRateRef", BillingRateRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "sales_tax_code_ref",
                 "SalesTaxCodeRef",
@@ -3557,7 +3605,7 @@ def _attach() -> None:
     VendorTypeRef._spec = ClassSpec(
         "VendorTypeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -3565,7 +3613,7 @@ def _attach() -> None:
     BillingRateRef._spec = ClassSpec(
         "BillingRateRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -3573,7 +3621,7 @@ def _attach() -> None:
     SalesTaxReturnRef._spec = ClassSpec(
         "SalesTaxReturnRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR),
         ),
         (),
@@ -3581,7 +3629,7 @@ def _attach() -> None:
     TaxOnPurchasesAccountRef._spec = ClassSpec(
         "TaxOnPurchasesAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -3589,7 +3637,7 @@ def _attach() -> None:
     TaxOnSalesAccountRef._spec = ClassSpec(
         "TaxOnSalesAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -3597,7 +3645,7 @@ def _attach() -> None:
     PrefillAccountRef._spec = ClassSpec(
         "PrefillAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -3622,7 +3670,7 @@ def _attach() -> None:
     VendorRet._spec = ClassSpec(
         "VendorRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -3700,7 +3748,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("BillingRateRef", BillingRateRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "sales_tax_code_ref",
                 "SalesTaxCodeRef",
@@ -3801,7 +3854,7 @@ def _attach() -> None:
     VendorMod._spec = ClassSpec(
         "VendorMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=41),
             F("is_active", "IsActive", Kind.BOOL),
@@ -3953,9 +4006,9 @@ def _attach() -> None:
     VendorQueryRq._spec = ClassSpec(
         "VendorQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -3991,7 +4044,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -4293,14 +4352,19 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("EmployeePayrollInfo", EmployeePayrollInfo),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (),
     )
     SupervisorRef._spec = ClassSpec(
         "SupervisorRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=209),
         ),
         (),
@@ -4493,7 +4557,7 @@ def _attach() -> None:
     PayScheduleRef._spec = ClassSpec(
         "PayScheduleRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -4524,7 +4588,7 @@ def _attach() -> None:
     PayrollItemWageRef._spec = ClassSpec(
         "PayrollItemWageRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -4556,7 +4620,7 @@ def _attach() -> None:
     PayrollItemNonWageRef._spec = ClassSpec(
         "PayrollItemNonWageRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -4564,7 +4628,12 @@ def _attach() -> None:
     SickHours._spec = ClassSpec(
         "SickHours",
         (
-            F("hours_available", "HoursAvailable", Kind.STR),
+            F(
+                "hours_available",
+                "HoursAvailable",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F(
                 "accrual_period",
                 "AccrualPeriod",
@@ -4577,10 +4646,25 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("hours_accrued", "HoursAccrued", Kind.STR),
-            F("maximum_hours", "MaximumHours", Kind.STR),
+            F(
+                "hours_accrued",
+                "HoursAccrued",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
+            F(
+                "maximum_hours",
+                "MaximumHours",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F("is_resetting_hours_each_new_year", "IsResettingHoursEachNewYear", Kind.BOOL),
-            F("hours_used", "HoursUsed", Kind.STR),
+            F(
+                "hours_used",
+                "HoursUsed",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F("year_begins_date", "YearBeginsDate", Kind.DATE),
             F("accrual_start_date", "AccrualStartDate", Kind.DATE),
         ),
@@ -4589,7 +4673,12 @@ def _attach() -> None:
     VacationHours._spec = ClassSpec(
         "VacationHours",
         (
-            F("hours_available", "HoursAvailable", Kind.STR),
+            F(
+                "hours_available",
+                "HoursAvailable",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F(
                 "accrual_period",
                 "AccrualPeriod",
@@ -4602,10 +4691,25 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("hours_accrued", "HoursAccrued", Kind.STR),
-            F("maximum_hours", "MaximumHours", Kind.STR),
+            F(
+                "hours_accrued",
+                "HoursAccrued",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
+            F(
+                "maximum_hours",
+                "MaximumHours",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F("is_resetting_hours_each_new_year", "IsResettingHoursEachNewYear", Kind.BOOL),
-            F("hours_used", "HoursUsed", Kind.STR),
+            F(
+                "hours_used",
+                "HoursUsed",
+                Kind.STR,
+                pattern="[+\\-]?PT([0-9]+H)?([0-9]+M)?([0-9]+S)?",
+            ),
             F("year_begins_date", "YearBeginsDate", Kind.DATE),
             F("accrual_start_date", "AccrualStartDate", Kind.DATE),
         ),
@@ -4646,7 +4750,7 @@ def _attach() -> None:
     PayrollItemTaxRef._spec = ClassSpec(
         "PayrollItemTaxRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -4662,7 +4766,7 @@ def _attach() -> None:
     WorkersCompCodeRef._spec = ClassSpec(
         "WorkersCompCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=13),
         ),
         (),
@@ -4718,7 +4822,7 @@ def _attach() -> None:
     EmployeeRet._spec = ClassSpec(
         "EmployeeRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -4923,7 +5027,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("EmployeePayrollInfo", EmployeePayrollInfo),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -4952,7 +5061,7 @@ def _attach() -> None:
     EmployeeMod._spec = ClassSpec(
         "EmployeeMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR),
             F("is_active", "IsActive", Kind.BOOL),
@@ -5291,9 +5400,9 @@ def _attach() -> None:
     EmployeeQueryRq._spec = ClassSpec(
         "EmployeeQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -5316,7 +5425,13 @@ def _attach() -> None:
                 classes=(("NameRangeFilter", NameRangeFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -5424,7 +5539,7 @@ def _attach() -> None:
     ClassRet._spec = ClassSpec(
         "ClassRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -5454,7 +5569,7 @@ def _attach() -> None:
     ClassMod._spec = ClassSpec(
         "ClassMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("is_active", "IsActive", Kind.BOOL),
@@ -5482,9 +5597,9 @@ def _attach() -> None:
     ClassQueryRq._spec = ClassSpec(
         "ClassQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -5621,7 +5736,7 @@ def _attach() -> None:
     StandardTermsRet._spec = ClassSpec(
         "StandardTermsRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -5636,9 +5751,9 @@ def _attach() -> None:
     StandardTermsQueryRq._spec = ClassSpec(
         "StandardTermsQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -5744,9 +5859,16 @@ def _attach() -> None:
         (
             F("name", "Name", Kind.STR, required=True, max_length=31),
             F("is_active", "IsActive", Kind.BOOL),
-            F("day_of_month_due", "DayOfMonthDue", Kind.INT, required=True),
+            F(
+                "day_of_month_due",
+                "DayOfMonthDue",
+                Kind.INT,
+                required=True,
+                min_value=1,
+                max_value=31,
+            ),
             F("due_next_month_days", "DueNextMonthDays", Kind.INT),
-            F("discount_day_of_month", "DiscountDayOfMonth", Kind.INT),
+            F("discount_day_of_month", "DiscountDayOfMonth", Kind.INT, min_value=1, max_value=31),
             F("discount_pct", "DiscountPct", Kind.DECIMAL, scale=5),
         ),
         (),
@@ -5776,15 +5898,15 @@ def _attach() -> None:
     DateDrivenTermsRet._spec = ClassSpec(
         "DateDrivenTermsRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("is_active", "IsActive", Kind.BOOL),
-            F("day_of_month_due", "DayOfMonthDue", Kind.INT),
+            F("day_of_month_due", "DayOfMonthDue", Kind.INT, min_value=1, max_value=31),
             F("due_next_month_days", "DueNextMonthDays", Kind.INT),
-            F("discount_day_of_month", "DiscountDayOfMonth", Kind.INT),
+            F("discount_day_of_month", "DiscountDayOfMonth", Kind.INT, min_value=1, max_value=31),
             F("discount_pct", "DiscountPct", Kind.DECIMAL, scale=5),
         ),
         (),
@@ -5792,9 +5914,9 @@ def _attach() -> None:
     DateDrivenTermsQueryRq._spec = ClassSpec(
         "DateDrivenTermsQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -5883,9 +6005,9 @@ def _attach() -> None:
     TermsQueryRq._spec = ClassSpec(
         "TermsQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -6014,7 +6136,7 @@ def _attach() -> None:
     ItemPurchaseTaxRef._spec = ClassSpec(
         "ItemPurchaseTaxRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -6044,7 +6166,7 @@ def _attach() -> None:
     SalesTaxCodeRet._spec = ClassSpec(
         "SalesTaxCodeRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -6085,7 +6207,7 @@ def _attach() -> None:
     SalesTaxCodeMod._spec = ClassSpec(
         "SalesTaxCodeMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=3),
             F("is_active", "IsActive", Kind.BOOL),
@@ -6131,9 +6253,9 @@ def _attach() -> None:
     SalesTaxCodeQueryRq._spec = ClassSpec(
         "SalesTaxCodeQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -6287,7 +6409,7 @@ def _attach() -> None:
     PaymentMethodRet._spec = ClassSpec(
         "PaymentMethodRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -6319,9 +6441,9 @@ def _attach() -> None:
     PaymentMethodQueryRq._spec = ClassSpec(
         "PaymentMethodQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -6477,7 +6599,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesAndPurchase", SalesAndPurchase),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (
             ChoiceSpec(
@@ -6501,7 +6628,7 @@ def _attach() -> None:
     UnitOfMeasureSetRef._spec = ClassSpec(
         "UnitOfMeasureSetRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -6527,7 +6654,7 @@ def _attach() -> None:
     AccountRef._spec = ClassSpec(
         "AccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -6569,7 +6696,7 @@ def _attach() -> None:
     IncomeAccountRef._spec = ClassSpec(
         "IncomeAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -6577,7 +6704,7 @@ def _attach() -> None:
     PurchaseTaxCodeRef._spec = ClassSpec(
         "PurchaseTaxCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=3),
         ),
         (),
@@ -6585,7 +6712,7 @@ def _attach() -> None:
     ExpenseAccountRef._spec = ClassSpec(
         "ExpenseAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -6593,7 +6720,7 @@ def _attach() -> None:
     PrefVendorRef._spec = ClassSpec(
         "PrefVendorRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=41),
         ),
         (),
@@ -6623,7 +6750,7 @@ def _attach() -> None:
     ItemServiceRet._spec = ClassSpec(
         "ItemServiceRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -6659,7 +6786,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesAndPurchase", SalesAndPurchase),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -6696,7 +6828,7 @@ def _attach() -> None:
     ItemServiceMod._spec = ClassSpec(
         "ItemServiceMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -6831,9 +6963,9 @@ def _attach() -> None:
     ItemServiceQueryRq._spec = ClassSpec(
         "ItemServiceQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -6857,7 +6989,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -6987,7 +7125,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesAndPurchase", SalesAndPurchase),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (
             ChoiceSpec(
@@ -7024,7 +7167,7 @@ def _attach() -> None:
     ItemNonInventoryRet._spec = ClassSpec(
         "ItemNonInventoryRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -7061,7 +7204,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesAndPurchase", SalesAndPurchase),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -7098,7 +7246,7 @@ def _attach() -> None:
     ItemNonInventoryMod._spec = ClassSpec(
         "ItemNonInventoryMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -7171,9 +7319,9 @@ def _attach() -> None:
     ItemNonInventoryQueryRq._spec = ClassSpec(
         "ItemNonInventoryQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -7197,7 +7345,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -7320,7 +7474,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesAndPurchase", SalesAndPurchase),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (
             ChoiceSpec(
@@ -7357,7 +7516,7 @@ def _attach() -> None:
     ItemOtherChargeRet._spec = ClassSpec(
         "ItemOtherChargeRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -7399,7 +7558,12 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -7436,7 +7600,7 @@ def _attach() -> None:
     ItemOtherChargeMod._spec = ClassSpec(
         "ItemOtherChargeMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -7501,9 +7665,9 @@ def _attach() -> None:
     ItemOtherChargeQueryRq._spec = ClassSpec(
         "ItemOtherChargeQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -7527,7 +7691,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -7684,14 +7854,19 @@ def _attach() -> None:
             F("quantity_on_hand", "QuantityOnHand", Kind.DECIMAL, scale=5),
             F("total_value", "TotalValue", Kind.DECIMAL, scale=2),
             F("inventory_date", "InventoryDate", Kind.DATE),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (),
     )
     COGSAccountRef._spec = ClassSpec(
         "COGSAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -7699,7 +7874,7 @@ def _attach() -> None:
     AssetAccountRef._spec = ClassSpec(
         "AssetAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -7729,7 +7904,7 @@ def _attach() -> None:
     ItemInventoryRet._spec = ClassSpec(
         "ItemInventoryRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -7794,7 +7969,12 @@ def _attach() -> None:
             F("average_cost", "AverageCost", Kind.DECIMAL, scale=5),
             F("quantity_on_order", "QuantityOnOrder", Kind.DECIMAL, scale=5),
             F("quantity_on_sales_order", "QuantityOnSalesOrder", Kind.DECIMAL, scale=5),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -7823,7 +8003,7 @@ def _attach() -> None:
     ItemInventoryMod._spec = ClassSpec(
         "ItemInventoryMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -7919,9 +8099,9 @@ def _attach() -> None:
     ItemInventoryQueryRq._spec = ClassSpec(
         "ItemInventoryQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -7945,7 +8125,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -8102,7 +8288,12 @@ def _attach() -> None:
             F("quantity_on_hand", "QuantityOnHand", Kind.DECIMAL, scale=5),
             F("total_value", "TotalValue", Kind.DECIMAL, scale=2),
             F("inventory_date", "InventoryDate", Kind.DATE),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_inventory_assembly_line",
                 "ItemInventoryAssemblyLine",
@@ -8130,7 +8321,7 @@ def _attach() -> None:
     ItemInventoryRef._spec = ClassSpec(
         "ItemInventoryRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -8160,7 +8351,7 @@ def _attach() -> None:
     ItemInventoryAssemblyRet._spec = ClassSpec(
         "ItemInventoryAssemblyRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -8225,7 +8416,12 @@ def _attach() -> None:
             F("average_cost", "AverageCost", Kind.DECIMAL, scale=5),
             F("quantity_on_order", "QuantityOnOrder", Kind.DECIMAL, scale=5),
             F("quantity_on_sales_order", "QuantityOnSalesOrder", Kind.DECIMAL, scale=5),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_inventory_assembly_line",
                 "ItemInventoryAssemblyLine",
@@ -8261,7 +8457,7 @@ def _attach() -> None:
     ItemInventoryAssemblyMod._spec = ClassSpec(
         "ItemInventoryAssemblyMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -8371,9 +8567,9 @@ def _attach() -> None:
     ItemInventoryAssemblyQueryRq._spec = ClassSpec(
         "ItemInventoryAssemblyQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -8397,7 +8593,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -8511,7 +8713,12 @@ def _attach() -> None:
             F("discount_rate", "DiscountRate", Kind.DECIMAL, scale=5),
             F("discount_rate_percent", "DiscountRatePercent", Kind.DECIMAL, scale=5),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (
             ChoiceSpec(
@@ -8548,7 +8755,7 @@ def _attach() -> None:
     ItemDiscountRet._spec = ClassSpec(
         "ItemDiscountRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -8569,7 +8776,12 @@ def _attach() -> None:
             F("discount_rate", "DiscountRate", Kind.DECIMAL, scale=5),
             F("discount_rate_percent", "DiscountRatePercent", Kind.DECIMAL, scale=5),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -8606,7 +8818,7 @@ def _attach() -> None:
     ItemDiscountMod._spec = ClassSpec(
         "ItemDiscountMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -8660,9 +8872,9 @@ def _attach() -> None:
     ItemDiscountQueryRq._spec = ClassSpec(
         "ItemDiscountQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -8686,7 +8898,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -8789,7 +9007,12 @@ def _attach() -> None:
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
             F("is_active", "IsActive", Kind.BOOL),
             F("item_desc", "ItemDesc", Kind.STR, max_length=4095),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (),
     )
@@ -8818,7 +9041,7 @@ def _attach() -> None:
     ItemSubtotalRet._spec = ClassSpec(
         "ItemSubtotalRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -8838,7 +9061,12 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -8867,7 +9095,7 @@ def _attach() -> None:
     ItemSubtotalMod._spec = ClassSpec(
         "ItemSubtotalMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -8901,9 +9129,9 @@ def _attach() -> None:
     ItemSubtotalQueryRq._spec = ClassSpec(
         "ItemSubtotalQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -8926,7 +9154,13 @@ def _attach() -> None:
                 classes=(("NameRangeFilter", NameRangeFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -9041,14 +9275,19 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("PaymentMethodRef", PaymentMethodRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (),
     )
     DepositToAccountRef._spec = ClassSpec(
         "DepositToAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -9056,7 +9295,7 @@ def _attach() -> None:
     PaymentMethodRef._spec = ClassSpec(
         "PaymentMethodRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -9086,7 +9325,7 @@ def _attach() -> None:
     ItemPaymentRet._spec = ClassSpec(
         "ItemPaymentRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -9107,7 +9346,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("PaymentMethodRef", PaymentMethodRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -9136,7 +9380,7 @@ def _attach() -> None:
     ItemPaymentMod._spec = ClassSpec(
         "ItemPaymentMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -9183,9 +9427,9 @@ def _attach() -> None:
     ItemPaymentQueryRq._spec = ClassSpec(
         "ItemPaymentQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -9209,7 +9453,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -9326,14 +9576,19 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesTaxReturnLineRef", SalesTaxReturnLineRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
         ),
         (),
     )
     TaxVendorRef._spec = ClassSpec(
         "TaxVendorRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=41),
         ),
         (),
@@ -9341,7 +9596,7 @@ def _attach() -> None:
     SalesTaxReturnLineRef._spec = ClassSpec(
         "SalesTaxReturnLineRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR),
         ),
         (),
@@ -9371,7 +9626,7 @@ def _attach() -> None:
     ItemSalesTaxRet._spec = ClassSpec(
         "ItemSalesTaxRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -9393,7 +9648,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesTaxReturnLineRef", SalesTaxReturnLineRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -9422,7 +9682,7 @@ def _attach() -> None:
     ItemSalesTaxMod._spec = ClassSpec(
         "ItemSalesTaxMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -9470,9 +9730,9 @@ def _attach() -> None:
     ItemSalesTaxQueryRq._spec = ClassSpec(
         "ItemSalesTaxQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -9496,7 +9756,13 @@ def _attach() -> None:
             ),
             F("class_filter", "ClassFilter", Kind.OBJECT, classes=(("ClassFilter", ClassFilter),)),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -9599,7 +9865,12 @@ def _attach() -> None:
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
             F("is_active", "IsActive", Kind.BOOL),
             F("item_desc", "ItemDesc", Kind.STR, max_length=4095),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_sales_tax_ref",
                 "ItemSalesTaxRef",
@@ -9636,7 +9907,7 @@ def _attach() -> None:
     ItemSalesTaxGroupRet._spec = ClassSpec(
         "ItemSalesTaxGroupRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -9644,7 +9915,12 @@ def _attach() -> None:
             F("bar_code_value", "BarCodeValue", Kind.STR, max_length=50),
             F("is_active", "IsActive", Kind.BOOL),
             F("item_desc", "ItemDesc", Kind.STR, max_length=4095),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_sales_tax_ref",
                 "ItemSalesTaxRef",
@@ -9680,7 +9956,7 @@ def _attach() -> None:
     ItemSalesTaxGroupMod._spec = ClassSpec(
         "ItemSalesTaxGroupMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -9721,9 +9997,9 @@ def _attach() -> None:
     ItemSalesTaxGroupQueryRq._spec = ClassSpec(
         "ItemSalesTaxGroupQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -9746,7 +10022,13 @@ def _attach() -> None:
                 classes=(("NameRangeFilter", NameRangeFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -9855,7 +10137,12 @@ def _attach() -> None:
                 classes=(("UnitOfMeasureSetRef", UnitOfMeasureSetRef),),
             ),
             F("is_print_items_in_group", "IsPrintItemsInGroup", Kind.BOOL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_group_line",
                 "ItemGroupLine",
@@ -9878,7 +10165,7 @@ def _attach() -> None:
     ItemRef._spec = ClassSpec(
         "ItemRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR),
         ),
         (),
@@ -9908,7 +10195,7 @@ def _attach() -> None:
     ItemGroupRet._spec = ClassSpec(
         "ItemGroupRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -9935,7 +10222,12 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "item_group_line",
                 "ItemGroupLine",
@@ -9971,7 +10263,7 @@ def _attach() -> None:
     ItemGroupMod._spec = ClassSpec(
         "ItemGroupMod",
         (
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("name", "Name", Kind.STR, max_length=31),
             F("bar_code", "BarCode", Kind.OBJECT, classes=(("BarCode", BarCode),)),
@@ -10029,9 +10321,9 @@ def _attach() -> None:
     ItemGroupQueryRq._spec = ClassSpec(
         "ItemGroupQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -10054,7 +10346,13 @@ def _attach() -> None:
                 classes=(("NameRangeFilter", NameRangeFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -10137,9 +10435,9 @@ def _attach() -> None:
     ItemQueryRq._spec = ClassSpec(
         "ItemQueryRq",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "active_status",
                 "ActiveStatus",
@@ -10162,7 +10460,13 @@ def _attach() -> None:
                 classes=(("NameRangeFilter", NameRangeFilter),),
             ),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -10258,7 +10562,7 @@ def _attach() -> None:
     ItemFixedAssetRet._spec = ClassSpec(
         "ItemFixedAssetRet",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -10308,7 +10612,12 @@ def _attach() -> None:
                 scale=2,
             ),
             F("year_end_book_value", "YearEndBookValue", Kind.DECIMAL, scale=2),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "data_ext_ret",
                 "DataExtRet",
@@ -10404,8 +10713,13 @@ def _attach() -> None:
             ),
             F("other", "Other", Kind.STR, max_length=29),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
-            F("link_to_txn_id", "LinkToTxnID", Kind.STR, repeated=True),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
+            F("link_to_txn_id", "LinkToTxnID", Kind.STR, repeated=True, max_length=36),
             F(
                 "set_credit",
                 "SetCredit",
@@ -10448,7 +10762,7 @@ def _attach() -> None:
     CustomerRef._spec = ClassSpec(
         "CustomerRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=209),
         ),
         (),
@@ -10456,7 +10770,7 @@ def _attach() -> None:
     ARAccountRef._spec = ClassSpec(
         "ARAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -10464,7 +10778,7 @@ def _attach() -> None:
     TemplateRef._spec = ClassSpec(
         "TemplateRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -10472,7 +10786,7 @@ def _attach() -> None:
     ShipMethodRef._spec = ClassSpec(
         "ShipMethodRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=15),
         ),
         (),
@@ -10480,7 +10794,7 @@ def _attach() -> None:
     CustomerMsgRef._spec = ClassSpec(
         "CustomerMsgRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=101),
         ),
         (),
@@ -10488,7 +10802,7 @@ def _attach() -> None:
     CustomerSalesTaxCodeRef._spec = ClassSpec(
         "CustomerSalesTaxCodeRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=3),
         ),
         (),
@@ -10496,8 +10810,8 @@ def _attach() -> None:
     SetCredit._spec = ClassSpec(
         "SetCredit",
         (
-            F("credit_txn_id", "CreditTxnID", Kind.STR, required=True),
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("credit_txn_id", "CreditTxnID", Kind.STR, required=True, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("applied_amount", "AppliedAmount", Kind.DECIMAL, required=True, scale=2),
             F("override", "Override", Kind.BOOL),
         ),
@@ -10587,7 +10901,7 @@ def _attach() -> None:
     InventorySiteRef._spec = ClassSpec(
         "InventorySiteRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -10595,7 +10909,7 @@ def _attach() -> None:
     InventorySiteLocationRef._spec = ClassSpec(
         "InventorySiteLocationRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -10603,7 +10917,7 @@ def _attach() -> None:
     OverrideItemAccountRef._spec = ClassSpec(
         "OverrideItemAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -10611,15 +10925,21 @@ def _attach() -> None:
     LinkToTxn._spec = ClassSpec(
         "LinkToTxn",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
         ),
         (),
     )
     DataExt._spec = ClassSpec(
         "DataExt",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F("data_ext_value", "DataExtValue", Kind.STR, required=True),
         ),
@@ -10658,7 +10978,7 @@ def _attach() -> None:
     ItemGroupRef._spec = ClassSpec(
         "ItemGroupRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -10726,7 +11046,7 @@ def _attach() -> None:
     InvoiceRet._spec = ClassSpec(
         "InvoiceRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -10809,7 +11129,12 @@ def _attach() -> None:
             F("suggested_discount_amount", "SuggestedDiscountAmount", Kind.DECIMAL, scale=2),
             F("suggested_discount_date", "SuggestedDiscountDate", Kind.DATE),
             F("other", "Other", Kind.STR, max_length=29),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -10858,7 +11183,7 @@ def _attach() -> None:
     LinkedTxn._spec = ClassSpec(
         "LinkedTxn",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F(
                 "txn_type",
                 "TxnType",
@@ -10923,7 +11248,7 @@ def _attach() -> None:
     TxnLineDetail._spec = ClassSpec(
         "TxnLineDetail",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("amount", "Amount", Kind.DECIMAL, required=True, scale=2),
         ),
         (),
@@ -10931,7 +11256,7 @@ def _attach() -> None:
     InvoiceLineRet._spec = ClassSpec(
         "InvoiceLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -11005,7 +11330,7 @@ def _attach() -> None:
     OverrideUOMSetRef._spec = ClassSpec(
         "OverrideUOMSetRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=31),
         ),
         (),
@@ -11013,7 +11338,7 @@ def _attach() -> None:
     InvoiceLineGroupRet._spec = ClassSpec(
         "InvoiceLineGroupRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -11111,7 +11436,7 @@ def _attach() -> None:
     InvoiceMod._spec = ClassSpec(
         "InvoiceMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("customer_ref", "CustomerRef", Kind.OBJECT, classes=(("CustomerRef", CustomerRef),)),
             F("class_ref", "ClassRef", Kind.OBJECT, classes=(("ClassRef", ClassRef),)),
@@ -11186,7 +11511,7 @@ def _attach() -> None:
     InvoiceLineMod._spec = ClassSpec(
         "InvoiceLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -11270,7 +11595,7 @@ def _attach() -> None:
     InvoiceLineGroupMod._spec = ClassSpec(
         "InvoiceLineGroupMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -11315,10 +11640,10 @@ def _attach() -> None:
     InvoiceQueryRq._spec = ClassSpec(
         "InvoiceQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -11376,7 +11701,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -11526,9 +11857,9 @@ def _attach() -> None:
     EntityFilter._spec = ClassSpec(
         "EntityFilter",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("list_id_with_children", "ListIDWithChildren", Kind.STR),
+            F("list_id_with_children", "ListIDWithChildren", Kind.STR, max_length=36),
             F("full_name_with_children", "FullNameWithChildren", Kind.STR),
         ),
         (
@@ -11549,9 +11880,9 @@ def _attach() -> None:
     AccountFilter._spec = ClassSpec(
         "AccountFilter",
         (
-            F("list_id", "ListID", Kind.STR, repeated=True),
+            F("list_id", "ListID", Kind.STR, repeated=True, max_length=36),
             F("full_name", "FullName", Kind.STR, repeated=True),
-            F("list_id_with_children", "ListIDWithChildren", Kind.STR),
+            F("list_id_with_children", "ListIDWithChildren", Kind.STR, max_length=36),
             F("full_name_with_children", "FullNameWithChildren", Kind.STR),
         ),
         (
@@ -11677,7 +12008,12 @@ def _attach() -> None:
             ),
             F("other", "Other", Kind.STR, max_length=29),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "estimate_line_add",
                 "EstimateLineAdd",
@@ -11819,7 +12155,7 @@ def _attach() -> None:
     EstimateRet._spec = ClassSpec(
         "EstimateRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -11878,7 +12214,12 @@ def _attach() -> None:
                 classes=(("CustomerSalesTaxCodeRef", CustomerSalesTaxCodeRef),),
             ),
             F("other", "Other", Kind.STR, max_length=29),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -11909,7 +12250,7 @@ def _attach() -> None:
     EstimateLineRet._spec = ClassSpec(
         "EstimateLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -11975,7 +12316,7 @@ def _attach() -> None:
     EstimateLineGroupRet._spec = ClassSpec(
         "EstimateLineGroupRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -12029,7 +12370,7 @@ def _attach() -> None:
     EstimateMod._spec = ClassSpec(
         "EstimateMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("customer_ref", "CustomerRef", Kind.OBJECT, classes=(("CustomerRef", CustomerRef),)),
             F("class_ref", "ClassRef", Kind.OBJECT, classes=(("ClassRef", ClassRef),)),
@@ -12084,7 +12425,7 @@ def _attach() -> None:
     EstimateLineMod._spec = ClassSpec(
         "EstimateLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -12161,7 +12502,7 @@ def _attach() -> None:
     EstimateLineGroupMod._spec = ClassSpec(
         "EstimateLineGroupMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -12206,10 +12547,10 @@ def _attach() -> None:
     EstimateQueryRq._spec = ClassSpec(
         "EstimateQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -12255,7 +12596,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -12420,7 +12767,12 @@ def _attach() -> None:
             F("other1", "Other1", Kind.STR, max_length=25),
             F("other2", "Other2", Kind.STR, max_length=29),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "purchase_order_line_add",
                 "PurchaseOrderLineAdd",
@@ -12447,7 +12799,7 @@ def _attach() -> None:
     VendorRef._spec = ClassSpec(
         "VendorRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=41),
         ),
         (),
@@ -12455,7 +12807,7 @@ def _attach() -> None:
     ShipToEntityRef._spec = ClassSpec(
         "ShipToEntityRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=209),
         ),
         (),
@@ -12548,7 +12900,7 @@ def _attach() -> None:
     PurchaseOrderRet._spec = ClassSpec(
         "PurchaseOrderRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -12618,7 +12970,12 @@ def _attach() -> None:
             ),
             F("other1", "Other1", Kind.STR, max_length=25),
             F("other2", "Other2", Kind.STR, max_length=29),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -12649,7 +13006,7 @@ def _attach() -> None:
     PurchaseOrderLineRet._spec = ClassSpec(
         "PurchaseOrderLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("manufacturer_part_number", "ManufacturerPartNumber", Kind.STR, max_length=31),
             F("desc", "Desc", Kind.STR, max_length=4095),
@@ -12698,7 +13055,7 @@ def _attach() -> None:
     PurchaseOrderLineGroupRet._spec = ClassSpec(
         "PurchaseOrderLineGroupRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -12753,7 +13110,7 @@ def _attach() -> None:
     PurchaseOrderMod._spec = ClassSpec(
         "PurchaseOrderMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("vendor_ref", "VendorRef", Kind.OBJECT, classes=(("VendorRef", VendorRef),)),
             F("class_ref", "ClassRef", Kind.OBJECT, classes=(("ClassRef", ClassRef),)),
@@ -12828,7 +13185,7 @@ def _attach() -> None:
     PurchaseOrderLineMod._spec = ClassSpec(
         "PurchaseOrderLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("manufacturer_part_number", "ManufacturerPartNumber", Kind.STR, max_length=31),
             F("desc", "Desc", Kind.STR, max_length=4095),
@@ -12873,7 +13230,7 @@ def _attach() -> None:
     PurchaseOrderLineGroupMod._spec = ClassSpec(
         "PurchaseOrderLineGroupMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -12923,10 +13280,10 @@ def _attach() -> None:
     PurchaseOrderQueryRq._spec = ClassSpec(
         "PurchaseOrderQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -12972,7 +13329,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -13145,7 +13508,12 @@ def _attach() -> None:
             ),
             F("other", "Other", Kind.STR, max_length=29),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "credit_memo_line_add",
                 "CreditMemoLineAdd",
@@ -13278,7 +13646,14 @@ def _attach() -> None:
         "CreditCardTxnInputInfo",
         (
             F("credit_card_number", "CreditCardNumber", Kind.STR, required=True, max_length=25),
-            F("expiration_month", "ExpirationMonth", Kind.INT, required=True),
+            F(
+                "expiration_month",
+                "ExpirationMonth",
+                Kind.INT,
+                required=True,
+                min_value=1,
+                max_value=12,
+            ),
             F("expiration_year", "ExpirationYear", Kind.INT, required=True),
             F("name_on_card", "NameOnCard", Kind.STR, required=True, max_length=41),
             F("credit_card_address", "CreditCardAddress", Kind.STR, max_length=41),
@@ -13437,7 +13812,7 @@ def _attach() -> None:
     CreditMemoRet._spec = ClassSpec(
         "CreditMemoRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -13516,7 +13891,12 @@ def _attach() -> None:
                 classes=(("CustomerSalesTaxCodeRef", CustomerSalesTaxCodeRef),),
             ),
             F("other", "Other", Kind.STR, max_length=29),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -13565,7 +13945,7 @@ def _attach() -> None:
     CreditMemoLineRet._spec = ClassSpec(
         "CreditMemoLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -13645,7 +14025,7 @@ def _attach() -> None:
     CreditMemoLineGroupRet._spec = ClassSpec(
         "CreditMemoLineGroupRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -13700,7 +14080,7 @@ def _attach() -> None:
     CreditMemoMod._spec = ClassSpec(
         "CreditMemoMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("customer_ref", "CustomerRef", Kind.OBJECT, classes=(("CustomerRef", CustomerRef),)),
             F("class_ref", "ClassRef", Kind.OBJECT, classes=(("ClassRef", ClassRef),)),
@@ -13768,7 +14148,7 @@ def _attach() -> None:
     CreditMemoLineMod._spec = ClassSpec(
         "CreditMemoLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -13841,7 +14221,7 @@ def _attach() -> None:
     CreditMemoLineGroupMod._spec = ClassSpec(
         "CreditMemoLineGroupMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -13891,10 +14271,10 @@ def _attach() -> None:
     CreditMemoQueryRq._spec = ClassSpec(
         "CreditMemoQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -13940,7 +14320,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -14118,7 +14504,12 @@ def _attach() -> None:
             ),
             F("other", "Other", Kind.STR, max_length=29),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "sales_receipt_line_add",
                 "SalesReceiptLineAdd",
@@ -14293,7 +14684,7 @@ def _attach() -> None:
     SalesReceiptRet._spec = ClassSpec(
         "SalesReceiptRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -14377,7 +14768,12 @@ def _attach() -> None:
                 classes=(("CreditCardTxnInfo", CreditCardTxnInfo),),
             ),
             F("other", "Other", Kind.STR, max_length=29),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "sales_receipt_line_ret",
                 "SalesReceiptLineRet",
@@ -14419,7 +14815,7 @@ def _attach() -> None:
     SalesReceiptLineRet._spec = ClassSpec(
         "SalesReceiptLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -14499,7 +14895,7 @@ def _attach() -> None:
     SalesReceiptLineGroupRet._spec = ClassSpec(
         "SalesReceiptLineGroupRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -14554,7 +14950,7 @@ def _attach() -> None:
     SalesReceiptMod._spec = ClassSpec(
         "SalesReceiptMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("customer_ref", "CustomerRef", Kind.OBJECT, classes=(("CustomerRef", CustomerRef),)),
             F("class_ref", "ClassRef", Kind.OBJECT, classes=(("ClassRef", ClassRef),)),
@@ -14627,7 +15023,7 @@ def _attach() -> None:
     SalesReceiptLineMod._spec = ClassSpec(
         "SalesReceiptLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F("desc", "Desc", Kind.STR, max_length=4095),
             F("quantity", "Quantity", Kind.DECIMAL, scale=5),
@@ -14711,7 +15107,7 @@ def _attach() -> None:
     SalesReceiptLineGroupMod._spec = ClassSpec(
         "SalesReceiptLineGroupMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -14761,10 +15157,10 @@ def _attach() -> None:
     SalesReceiptQueryRq._spec = ClassSpec(
         "SalesReceiptQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -14809,7 +15205,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -14962,7 +15364,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("CreditCardTxnInfo", CreditCardTxnInfo),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("is_auto_apply", "IsAutoApply", Kind.BOOL),
             F(
                 "applied_to_txn_add",
@@ -14986,7 +15393,7 @@ def _attach() -> None:
     AppliedToTxnAdd._spec = ClassSpec(
         "AppliedToTxnAdd",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("payment_amount", "PaymentAmount", Kind.DECIMAL, scale=2),
             F(
                 "txn_line_detail",
@@ -15021,7 +15428,7 @@ def _attach() -> None:
     DiscountAccountRef._spec = ClassSpec(
         "DiscountAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -15029,7 +15436,7 @@ def _attach() -> None:
     DiscountClassRef._spec = ClassSpec(
         "DiscountClassRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -15059,7 +15466,7 @@ def _attach() -> None:
     ReceivePaymentRet._spec = ClassSpec(
         "ReceivePaymentRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -15098,7 +15505,12 @@ def _attach() -> None:
             ),
             F("unused_payment", "UnusedPayment", Kind.DECIMAL, scale=2),
             F("unused_credits", "UnusedCredits", Kind.DECIMAL, scale=2),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "applied_to_txn_ret",
                 "AppliedToTxnRet",
@@ -15119,7 +15531,7 @@ def _attach() -> None:
     AppliedToTxnRet._spec = ClassSpec(
         "AppliedToTxnRet",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F(
                 "txn_type",
                 "TxnType",
@@ -15209,7 +15621,7 @@ def _attach() -> None:
     ReceivePaymentMod._spec = ClassSpec(
         "ReceivePaymentMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("customer_ref", "CustomerRef", Kind.OBJECT, classes=(("CustomerRef", CustomerRef),)),
             F(
@@ -15273,7 +15685,7 @@ def _attach() -> None:
         "CreditCardTxnInputInfoMod",
         (
             F("credit_card_number", "CreditCardNumber", Kind.STR, max_length=25),
-            F("expiration_month", "ExpirationMonth", Kind.INT),
+            F("expiration_month", "ExpirationMonth", Kind.INT, min_value=1, max_value=12),
             F("expiration_year", "ExpirationYear", Kind.INT),
             F("name_on_card", "NameOnCard", Kind.STR, max_length=41),
             F("credit_card_address", "CreditCardAddress", Kind.STR, max_length=41),
@@ -15373,7 +15785,7 @@ def _attach() -> None:
     AppliedToTxnMod._spec = ClassSpec(
         "AppliedToTxnMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("payment_amount", "PaymentAmount", Kind.DECIMAL, scale=2),
             F(
                 "set_credit",
@@ -15423,10 +15835,10 @@ def _attach() -> None:
     ReceivePaymentQueryRq._spec = ClassSpec(
         "ReceivePaymentQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -15471,7 +15883,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -15615,8 +16033,13 @@ def _attach() -> None:
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
-            F("link_to_txn_id", "LinkToTxnID", Kind.STR, repeated=True),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
+            F("link_to_txn_id", "LinkToTxnID", Kind.STR, repeated=True, max_length=36),
             F(
                 "expense_line_add",
                 "ExpenseLineAdd",
@@ -15641,7 +16064,7 @@ def _attach() -> None:
     APAccountRef._spec = ClassSpec(
         "APAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -15799,7 +16222,7 @@ def _attach() -> None:
     BillRet._spec = ClassSpec(
         "BillRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -15836,7 +16259,12 @@ def _attach() -> None:
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
             F("is_paid", "IsPaid", Kind.BOOL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -15875,7 +16303,7 @@ def _attach() -> None:
     ExpenseLineRet._spec = ClassSpec(
         "ExpenseLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
             F("tax_amount", "TaxAmount", Kind.DECIMAL, scale=2),
@@ -15915,7 +16343,7 @@ def _attach() -> None:
     ItemLineRet._spec = ClassSpec(
         "ItemLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F(
                 "inventory_site_ref",
@@ -15991,7 +16419,7 @@ def _attach() -> None:
     ItemGroupLineRet._spec = ClassSpec(
         "ItemGroupLineRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -16032,7 +16460,7 @@ def _attach() -> None:
     BillMod._spec = ClassSpec(
         "BillMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("vendor_ref", "VendorRef", Kind.OBJECT, classes=(("VendorRef", VendorRef),)),
             F(
@@ -16086,7 +16514,7 @@ def _attach() -> None:
     ExpenseLineMod._spec = ClassSpec(
         "ExpenseLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
             F("tax_amount", "TaxAmount", Kind.DECIMAL, scale=2),
@@ -16118,7 +16546,7 @@ def _attach() -> None:
     ItemLineMod._spec = ClassSpec(
         "ItemLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F("item_ref", "ItemRef", Kind.OBJECT, classes=(("ItemRef", ItemRef),)),
             F(
                 "inventory_site_ref",
@@ -16193,7 +16621,7 @@ def _attach() -> None:
     ItemGroupLineMod._spec = ClassSpec(
         "ItemGroupLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "item_group_ref",
                 "ItemGroupRef",
@@ -16238,10 +16666,10 @@ def _attach() -> None:
     BillQueryRq._spec = ClassSpec(
         "BillQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -16299,7 +16727,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -16435,7 +16869,12 @@ def _attach() -> None:
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "expense_line_add",
                 "ExpenseLineAdd",
@@ -16482,7 +16921,7 @@ def _attach() -> None:
     VendorCreditRet._spec = ClassSpec(
         "VendorCreditRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -16513,7 +16952,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -16567,7 +17011,7 @@ def _attach() -> None:
     VendorCreditMod._spec = ClassSpec(
         "VendorCreditMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("vendor_ref", "VendorRef", Kind.OBJECT, classes=(("VendorRef", VendorRef),)),
             F(
@@ -16634,10 +17078,10 @@ def _attach() -> None:
     VendorCreditQueryRq._spec = ClassSpec(
         "VendorCreditQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -16683,7 +17127,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -16825,7 +17275,12 @@ def _attach() -> None:
             F("ref_number", "RefNumber", Kind.STR, max_length=11),
             F("memo", "Memo", Kind.STR, max_length=4095),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "applied_to_txn_add",
                 "AppliedToTxnAdd",
@@ -16849,7 +17304,7 @@ def _attach() -> None:
     PayeeEntityRef._spec = ClassSpec(
         "PayeeEntityRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=209),
         ),
         (),
@@ -16857,7 +17312,7 @@ def _attach() -> None:
     BankAccountRef._spec = ClassSpec(
         "BankAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -16887,7 +17342,7 @@ def _attach() -> None:
     BillPaymentCheckRet._spec = ClassSpec(
         "BillPaymentCheckRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -16925,7 +17380,12 @@ def _attach() -> None:
                 classes=(("AddressBlock", AddressBlock),),
             ),
             F("is_to_be_printed", "IsToBePrinted", Kind.BOOL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "applied_to_txn_ret",
                 "AppliedToTxnRet",
@@ -16961,7 +17421,7 @@ def _attach() -> None:
     BillPaymentCheckMod._spec = ClassSpec(
         "BillPaymentCheckMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("txn_date", "TxnDate", Kind.DATE),
             F(
@@ -17018,10 +17478,10 @@ def _attach() -> None:
     BillPaymentCheckQueryRq._spec = ClassSpec(
         "BillPaymentCheckQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -17066,7 +17526,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -17207,7 +17673,12 @@ def _attach() -> None:
             F("ref_number", "RefNumber", Kind.STR, max_length=11),
             F("memo", "Memo", Kind.STR, max_length=4095),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "applied_to_txn_add",
                 "AppliedToTxnAdd",
@@ -17223,7 +17694,7 @@ def _attach() -> None:
     CreditCardAccountRef._spec = ClassSpec(
         "CreditCardAccountRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -17253,7 +17724,7 @@ def _attach() -> None:
     BillPaymentCreditCardRet._spec = ClassSpec(
         "BillPaymentCreditCardRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -17283,7 +17754,12 @@ def _attach() -> None:
             F("amount_in_home_currency", "AmountInHomeCurrency", Kind.DECIMAL, scale=2),
             F("ref_number", "RefNumber", Kind.STR, max_length=11),
             F("memo", "Memo", Kind.STR, max_length=4095),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "applied_to_txn_ret",
                 "AppliedToTxnRet",
@@ -17304,10 +17780,10 @@ def _attach() -> None:
     BillPaymentCreditCardQueryRq._spec = ClassSpec(
         "BillPaymentCreditCardQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -17352,7 +17828,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -17477,7 +17959,12 @@ def _attach() -> None:
             F("is_amounts_entered_in_home_currency", "IsAmountsEnteredInHomeCurrency", Kind.BOOL),
             F("currency_ref", "CurrencyRef", Kind.OBJECT, classes=(("CurrencyRef", CurrencyRef),)),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "journal_debit_line",
                 "JournalDebitLine",
@@ -17512,7 +17999,7 @@ def _attach() -> None:
     JournalDebitLine._spec = ClassSpec(
         "JournalDebitLine",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
             F("tax_amount", "TaxAmount", Kind.DECIMAL, scale=2),
@@ -17544,7 +18031,7 @@ def _attach() -> None:
     EntityRef._spec = ClassSpec(
         "EntityRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=209),
         ),
         (),
@@ -17552,7 +18039,7 @@ def _attach() -> None:
     JournalCreditLine._spec = ClassSpec(
         "JournalCreditLine",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
             F("tax_amount", "TaxAmount", Kind.DECIMAL, scale=2),
@@ -17606,7 +18093,7 @@ def _attach() -> None:
     JournalEntryRet._spec = ClassSpec(
         "JournalEntryRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -17619,7 +18106,12 @@ def _attach() -> None:
             F("is_amounts_entered_in_home_currency", "IsAmountsEnteredInHomeCurrency", Kind.BOOL),
             F("currency_ref", "CurrencyRef", Kind.OBJECT, classes=(("CurrencyRef", CurrencyRef),)),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "journal_debit_line",
                 "JournalDebitLine",
@@ -17658,7 +18150,7 @@ def _attach() -> None:
     JournalEntryMod._spec = ClassSpec(
         "JournalEntryMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("txn_date", "TxnDate", Kind.DATE),
             F("ref_number", "RefNumber", Kind.STR, max_length=11),
@@ -17679,7 +18171,7 @@ def _attach() -> None:
     JournalLineMod._spec = ClassSpec(
         "JournalLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "journal_line_type",
                 "JournalLineType",
@@ -17743,10 +18235,10 @@ def _attach() -> None:
     JournalEntryQueryRq._spec = ClassSpec(
         "JournalEntryQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -17791,7 +18283,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -17934,7 +18432,12 @@ def _attach() -> None:
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "apply_check_to_txn_add",
                 "ApplyCheckToTxnAdd",
@@ -17966,7 +18469,7 @@ def _attach() -> None:
     ApplyCheckToTxnAdd._spec = ClassSpec(
         "ApplyCheckToTxnAdd",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
         ),
         (),
@@ -17991,7 +18494,7 @@ def _attach() -> None:
     CheckRet._spec = ClassSpec(
         "CheckRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -18026,7 +18529,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("SalesTaxCodeRef", SalesTaxCodeRef),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "linked_txn",
                 "LinkedTxn",
@@ -18079,7 +18587,7 @@ def _attach() -> None:
     CheckMod._spec = ClassSpec(
         "CheckMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F(
@@ -18133,7 +18641,7 @@ def _attach() -> None:
     ApplyCheckToTxnMod._spec = ClassSpec(
         "ApplyCheckToTxnMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("amount", "Amount", Kind.DECIMAL, scale=2),
         ),
         (),
@@ -18158,10 +18666,10 @@ def _attach() -> None:
     CheckQueryRq._spec = ClassSpec(
         "CheckQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
             F("ref_number", "RefNumber", Kind.STR, repeated=True),
             F("ref_number_case_sensitive", "RefNumberCaseSensitive", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -18207,7 +18715,13 @@ def _attach() -> None:
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_linked_txns", "IncludeLinkedTxns", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -18341,7 +18855,12 @@ def _attach() -> None:
             ),
             F("currency_ref", "CurrencyRef", Kind.OBJECT, classes=(("CurrencyRef", CurrencyRef),)),
             F("exchange_rate", "ExchangeRate", Kind.DECIMAL),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "deposit_line_add",
                 "DepositLineAdd",
@@ -18372,8 +18891,8 @@ def _attach() -> None:
     DepositLineAdd._spec = ClassSpec(
         "DepositLineAdd",
         (
-            F("payment_txn_id", "PaymentTxnID", Kind.STR),
-            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR),
+            F("payment_txn_id", "PaymentTxnID", Kind.STR, max_length=36),
+            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR, max_length=36),
             F("override_memo", "OverrideMemo", Kind.STR, max_length=4095),
             F("override_check_number", "OverrideCheckNumber", Kind.STR, max_length=11),
             F(
@@ -18433,7 +18952,7 @@ def _attach() -> None:
     OverrideClassRef._spec = ClassSpec(
         "OverrideClassRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -18458,7 +18977,7 @@ def _attach() -> None:
     DepositRet._spec = ClassSpec(
         "DepositRet",
         (
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("edit_sequence", "EditSequence", Kind.STR, max_length=16),
@@ -18486,7 +19005,12 @@ def _attach() -> None:
                 Kind.OBJECT,
                 classes=(("CashBackInfoRet", CashBackInfoRet),),
             ),
-            F("external_guid", "ExternalGUID", Kind.STR),
+            F(
+                "external_guid",
+                "ExternalGUID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "deposit_line_ret",
                 "DepositLineRet",
@@ -18507,7 +19031,7 @@ def _attach() -> None:
     CashBackInfoRet._spec = ClassSpec(
         "CashBackInfoRet",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
             F(
                 "account_ref",
                 "AccountRef",
@@ -18559,9 +19083,9 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
-            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
+            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR, max_length=36),
             F("entity_ref", "EntityRef", Kind.OBJECT, classes=(("EntityRef", EntityRef),)),
             F("account_ref", "AccountRef", Kind.OBJECT, classes=(("AccountRef", AccountRef),)),
             F("memo", "Memo", Kind.STR, max_length=4095),
@@ -18595,7 +19119,7 @@ def _attach() -> None:
     DepositMod._spec = ClassSpec(
         "DepositMod",
         (
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("edit_sequence", "EditSequence", Kind.STR, required=True, max_length=16),
             F("txn_date", "TxnDate", Kind.DATE),
             F(
@@ -18635,9 +19159,9 @@ def _attach() -> None:
     DepositLineMod._spec = ClassSpec(
         "DepositLineMod",
         (
-            F("txn_line_id", "TxnLineID", Kind.STR, required=True),
-            F("payment_txn_id", "PaymentTxnID", Kind.STR),
-            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR),
+            F("txn_line_id", "TxnLineID", Kind.STR, required=True, max_length=36),
+            F("payment_txn_id", "PaymentTxnID", Kind.STR, max_length=36),
+            F("payment_txn_line_id", "PaymentTxnLineID", Kind.STR, max_length=36),
             F("override_memo", "OverrideMemo", Kind.STR, max_length=4095),
             F("override_check_number", "OverrideCheckNumber", Kind.STR, max_length=11),
             F(
@@ -18713,8 +19237,8 @@ def _attach() -> None:
     DepositQueryRq._spec = ClassSpec(
         "DepositQueryRq",
         (
-            F("txn_id", "TxnID", Kind.STR, repeated=True),
-            F("max_returned", "MaxReturned", Kind.INT),
+            F("txn_id", "TxnID", Kind.STR, repeated=True, max_length=36),
+            F("max_returned", "MaxReturned", Kind.INT, min_value=1),
             F(
                 "modified_date_range_filter",
                 "ModifiedDateRangeFilter",
@@ -18747,7 +19271,13 @@ def _attach() -> None:
             ),
             F("include_line_items", "IncludeLineItems", Kind.BOOL),
             F("include_ret_element", "IncludeRetElement", Kind.STR, repeated=True, max_length=50),
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
             F(
                 "meta_data",
@@ -18880,7 +19410,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("list_id", "ListID", Kind.STR, required=True),
+            F("list_id", "ListID", Kind.STR, required=True, max_length=36),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
         ),
         (),
@@ -18935,7 +19465,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
             F("full_name", "FullName", Kind.STR),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
@@ -18986,7 +19516,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
         ),
         (),
@@ -19031,7 +19561,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
             F("ref_number", "RefNumber", Kind.STR),
             F(
@@ -19076,7 +19606,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR, required=True),
+            F("txn_id", "TxnID", Kind.STR, required=True, max_length=36),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
         ),
         (),
@@ -19109,7 +19639,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_modified", "TimeModified", Kind.DATETIME),
             F("ref_number", "RefNumber", Kind.STR),
@@ -19278,7 +19808,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
             F("full_name", "FullName", Kind.STR),
@@ -19409,7 +19939,7 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
             F("time_created", "TimeCreated", Kind.DATETIME),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
             F("ref_number", "RefNumber", Kind.STR),
@@ -19434,7 +19964,13 @@ def _attach() -> None:
     DataExtDefAdd._spec = ClassSpec(
         "DataExtDefAdd",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "data_ext_type",
@@ -19524,7 +20060,12 @@ def _attach() -> None:
     DataExtDefRet._spec = ClassSpec(
         "DataExtDefRet",
         (
-            F("owner_id", "OwnerID", Kind.STR),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_id", "DataExtID", Kind.INT, required=True),
             F("data_ext_name", "DataExtName", Kind.STR, max_length=31),
             F(
@@ -19607,7 +20148,13 @@ def _attach() -> None:
     DataExtDefMod._spec = ClassSpec(
         "DataExtDefMod",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F("data_ext_new_name", "DataExtNewName", Kind.STR, max_length=31),
             F(
@@ -19719,7 +20266,13 @@ def _attach() -> None:
     DataExtDefDelRq._spec = ClassSpec(
         "DataExtDefDelRq",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F("request_id", "requestID", Kind.STR, is_attribute=True),
         ),
@@ -19750,7 +20303,13 @@ def _attach() -> None:
     DataExtDefDelRet._spec = ClassSpec(
         "DataExtDefDelRet",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
         ),
@@ -19759,7 +20318,13 @@ def _attach() -> None:
     DataExtDefQueryRq._spec = ClassSpec(
         "DataExtDefQueryRq",
         (
-            F("owner_id", "OwnerID", Kind.STR, repeated=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                repeated=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F(
                 "assign_to_object",
                 "AssignToObject",
@@ -19860,7 +20425,13 @@ def _attach() -> None:
     DataExtAdd._spec = ClassSpec(
         "DataExtAdd",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "list_data_ext_type",
@@ -19909,8 +20480,8 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("other_data_ext_type", "OtherDataExtType", Kind.STR, enums=frozenset(("Company",))),
             F("data_ext_value", "DataExtValue", Kind.STR, required=True),
         ),
@@ -19934,7 +20505,7 @@ def _attach() -> None:
     ListObjRef._spec = ClassSpec(
         "ListObjRef",
         (
-            F("list_id", "ListID", Kind.STR),
+            F("list_id", "ListID", Kind.STR, max_length=36),
             F("full_name", "FullName", Kind.STR, max_length=159),
         ),
         (),
@@ -19973,7 +20544,13 @@ def _attach() -> None:
     DataExtMod._spec = ClassSpec(
         "DataExtMod",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "list_data_ext_type",
@@ -20022,8 +20599,8 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("other_data_ext_type", "OtherDataExtType", Kind.STR, enums=frozenset(("Company",))),
             F("data_ext_value", "DataExtValue", Kind.STR, required=True),
         ),
@@ -20078,7 +20655,13 @@ def _attach() -> None:
     DataExtDel._spec = ClassSpec(
         "DataExtDel",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "list_data_ext_type",
@@ -20127,8 +20710,8 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("other_data_ext_type", "OtherDataExtType", Kind.STR, enums=frozenset(("Company",))),
         ),
         (
@@ -20173,7 +20756,13 @@ def _attach() -> None:
     DataExtDelRet._spec = ClassSpec(
         "DataExtDelRet",
         (
-            F("owner_id", "OwnerID", Kind.STR, required=True),
+            F(
+                "owner_id",
+                "OwnerID",
+                Kind.STR,
+                required=True,
+                pattern="0|\\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\\}",
+            ),
             F("data_ext_name", "DataExtName", Kind.STR, required=True, max_length=31),
             F(
                 "list_data_ext_type",
@@ -20222,8 +20811,8 @@ def _attach() -> None:
                     )
                 ),
             ),
-            F("txn_id", "TxnID", Kind.STR),
-            F("txn_line_id", "TxnLineID", Kind.STR),
+            F("txn_id", "TxnID", Kind.STR, max_length=36),
+            F("txn_line_id", "TxnLineID", Kind.STR, max_length=36),
             F("other_data_ext_type", "OtherDataExtType", Kind.STR, enums=frozenset(("Company",))),
             F("time_deleted", "TimeDeleted", Kind.DATETIME),
         ),
