@@ -299,7 +299,11 @@ def render_specs(model: Model) -> str:
 
 
 def request_paths(model: Model) -> dict[str, tuple[str, str]]:
-    """Every element path under the requests in scope -> (class name, field attr)."""
+    """Every element path under the requests and responses in scope -> (class, field attr).
+
+    Request paths drive the checks before sending; response paths let a QuickBooks (the
+    simulator) leave out what the request's version or the company's edition lacks.
+    """
     out: dict[str, tuple[str, str]] = {}
 
     def walk(key: str, path: str, depth: int) -> None:
@@ -315,7 +319,7 @@ def request_paths(model: Model) -> dict[str, tuple[str, str]]:
                 if field_plan.complexes:
                     walk(field_plan.complexes[index].key, child_path, depth + 1)
 
-    for tag, key in model.requests.items():
+    for tag, key in [*model.requests.items(), *model.responses.items()]:
         out[tag] = (model.name(key), "")
         walk(key, tag, 0)
     return out

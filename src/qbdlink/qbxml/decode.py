@@ -44,6 +44,7 @@ __all__ = [
     "ResponseSet",
     "ResponseStatus",
     "Source",
+    "decode_element",
     "decode_object",
     "decode_request_set",
     "decode_response_set",
@@ -245,6 +246,16 @@ def decode_object(element: etree._Element, cls: type[QbxmlObject]) -> QbxmlObjec
         return cls(**values)
     except TypeError as exc:  # a required element is missing in a request
         raise QbxmlStructureError(f"<{_name(element)}>: {exc}", line=element.sourceline) from None
+
+
+def decode_element(text: str | bytes, cls: type[QbxmlObject]) -> QbxmlObject:
+    """One element written by :func:`~qbdlink.qbxml.encode.encode_element`, back as ``cls``."""
+    data = text.encode() if isinstance(text, str) else text
+    try:
+        element = etree.fromstring(data, hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc) from None
+    return decode_object(element, cls)
 
 
 def _name(element: etree._Element) -> str:

@@ -40,6 +40,7 @@ from .versions import NEWEST, Edition, QbxmlVersion
 __all__ = [
     "ON_ERROR_VALUES",
     "EncodeTarget",
+    "encode_element",
     "encode_request_set",
     "encode_response_set",
     "escape_text",
@@ -143,19 +144,35 @@ def encode_response_set(
     responses: Iterable[QbxmlObject],
     *,
     version: QbxmlVersion = NEWEST,
+    edition: Edition | None = None,
     new_message_set_id: str | None = None,
     message_set_status_code: int | None = None,
 ) -> str:
-    """A qbXML response document, as QuickBooks (or the simulator) sends it."""
+    """A qbXML response document, as QuickBooks (or the simulator) sends it.
+
+    With an ``edition``, elements that the request's ``version`` or that edition lacks are
+    left out, as QuickBooks leaves them out (Intuit's qbxmlops marks).
+    """
     attrs: list[tuple[str, str]] = []
     if new_message_set_id is not None:
         attrs.append(("newMessageSetID", new_message_set_id))
     if message_set_status_code is not None:
         attrs.append(("messageSetStatusCode", str(message_set_status_code)))
-    writer = _Writer(EncodeTarget(version=version), check=False)
+    target = EncodeTarget(version=version, edition=edition or Edition.US)
+    writer = _Writer(target, check=False, prune=edition is not None)
     for response in responses:
         writer.message(response)
     return _document(version, "QBXMLMsgsRs", attrs, writer.parts)
+
+
+def encode_element(obj: QbxmlObject, tag: str | None = None) -> str:
+    """One object as an XML element, unchecked (for storing records as QuickBooks shows them)."""
+    writer = _Writer(EncodeTarget(), check=False)
+    name = tag or obj._spec.tag
+    if name is None:
+        raise TypeError(f"{type(obj).__name__} needs an element name")
+    writer.element(name, obj, name)
+    return "".join(writer.parts)
 
 
 def _document(
@@ -173,9 +190,10 @@ def _document(
 
 
 class _Writer:
-    def __init__(self, target: EncodeTarget, *, check: bool) -> None:
+    def __init__(self, target: EncodeTarget, *, check: bool, prune: bool = False) -> None:
         self.target = target
         self.check = check
+        self.prune = prune
         self.parts: list[str] = []
 
     def message(self, message: QbxmlObject) -> None:
@@ -205,6 +223,8 @@ class _Writer:
             child_path = f"{path}/{'@' if field.is_attribute else ''}{field.tag}"
             if self.check and not field.is_attribute:
                 self._check_path(child_path)
+            if self.prune and not field.is_attribute and not self._has(child_path):
+                continue
             if field.is_attribute:
                 attrs.append(f' {field.tag}="{self._text(field, value, child_path)}"')
             elif field.kind is Kind.OBJECT:
@@ -220,6 +240,14 @@ class _Writer:
             parts.append(f"<{tag}{''.join(attrs)}>{''.join(children)}</{tag}>")
         else:
             parts.append(f"<{tag}{''.join(attrs)}></{tag}>")
+
+    def _has(self, path: str) -> bool:
+        rule = PATH_RULES.get(path)
+        if rule is None:
+            return True
+        if rule.since is not None and self.target.version.number < rule.since:
+            return False
+        return self.target.edition.value not in rule.not_in
 
     def _check_path(self, path: str) -> None:
         rule = PATH_RULES.get(path)

@@ -22,6 +22,41 @@ PATH_RULES: dict[str, PathRule] = {
     "AccountAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "AccountAddRs/AccountRet/AccountNumber": PathRule(max_length=(("CA", 7), ("UK", 7), ("US", 7))),
+    "AccountAddRs/AccountRet/BankNumber": PathRule(
+        since=(2, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "AccountAddRs/AccountRet/CashFlowClassification": PathRule(since=(2, 1)),
+    "AccountAddRs/AccountRet/CurrencyRef": PathRule(since=(8, 0)),
+    "AccountAddRs/AccountRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "AccountAddRs/AccountRet/DataExtRet": PathRule(since=(2, 0)),
+    "AccountAddRs/AccountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "AccountAddRs/AccountRet/Desc": PathRule(max_length=(("CA", 200), ("UK", 200), ("US", 200))),
+    "AccountAddRs/AccountRet/DetailAccountType": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountAddRs/AccountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "AccountAddRs/AccountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "AccountAddRs/AccountRet/IsTaxAccount": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountAddRs/AccountRet/LastCheckNumber": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountAddRs/AccountRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "AccountAddRs/AccountRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountAddRs/AccountRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "AccountAddRs/AccountRet/SpecialAccountType": PathRule(since=(2, 1)),
+    "AccountAddRs/AccountRet/TaxLineInfoRet": PathRule(since=(2, 1), not_in=_(("UK",))),
+    "AccountAddRs/AccountRet/TaxLineInfoRet/TaxLineName": PathRule(
+        max_length=(("CA", 256), ("US", 256))
+    ),
+    "AccountAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "AccountAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "AccountModRq": PathRule(since=(6, 0)),
     "AccountModRq/AccountMod/AccountNumber": PathRule(max_length=(("CA", 7), ("UK", 7), ("US", 7))),
     "AccountModRq/AccountMod/BankNumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
@@ -40,6 +75,42 @@ PATH_RULES: dict[str, PathRule] = {
     "AccountModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "AccountModRs": PathRule(since=(6, 0)),
+    "AccountModRs/AccountRet/AccountNumber": PathRule(max_length=(("CA", 7), ("UK", 7), ("US", 7))),
+    "AccountModRs/AccountRet/BankNumber": PathRule(
+        since=(2, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "AccountModRs/AccountRet/CashFlowClassification": PathRule(since=(2, 1)),
+    "AccountModRs/AccountRet/CurrencyRef": PathRule(since=(8, 0)),
+    "AccountModRs/AccountRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "AccountModRs/AccountRet/DataExtRet": PathRule(since=(2, 0)),
+    "AccountModRs/AccountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "AccountModRs/AccountRet/Desc": PathRule(max_length=(("CA", 200), ("UK", 200), ("US", 200))),
+    "AccountModRs/AccountRet/DetailAccountType": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountModRs/AccountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "AccountModRs/AccountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "AccountModRs/AccountRet/IsTaxAccount": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountModRs/AccountRet/LastCheckNumber": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountModRs/AccountRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "AccountModRs/AccountRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountModRs/AccountRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "AccountModRs/AccountRet/SpecialAccountType": PathRule(since=(2, 1)),
+    "AccountModRs/AccountRet/TaxLineInfoRet": PathRule(since=(2, 1), not_in=_(("UK",))),
+    "AccountModRs/AccountRet/TaxLineInfoRet/TaxLineName": PathRule(
+        max_length=(("CA", 256), ("US", 256))
+    ),
+    "AccountModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "AccountModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "AccountQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
     "AccountQueryRq/CurrencyFilter/FullName": PathRule(
         max_length=(("CA", 64), ("UK", 64), ("US", 64))
@@ -48,6 +119,41 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "AccountQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "AccountQueryRs/AccountRet/AccountNumber": PathRule(
+        max_length=(("CA", 7), ("UK", 7), ("US", 7))
+    ),
+    "AccountQueryRs/AccountRet/BankNumber": PathRule(
+        since=(2, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "AccountQueryRs/AccountRet/CashFlowClassification": PathRule(since=(2, 1)),
+    "AccountQueryRs/AccountRet/CurrencyRef": PathRule(since=(8, 0)),
+    "AccountQueryRs/AccountRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "AccountQueryRs/AccountRet/DataExtRet": PathRule(since=(2, 0)),
+    "AccountQueryRs/AccountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "AccountQueryRs/AccountRet/Desc": PathRule(max_length=(("CA", 200), ("UK", 200), ("US", 200))),
+    "AccountQueryRs/AccountRet/DetailAccountType": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountQueryRs/AccountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "AccountQueryRs/AccountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "AccountQueryRs/AccountRet/IsTaxAccount": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountQueryRs/AccountRet/LastCheckNumber": PathRule(not_in=_(("CA", "UK", "US"))),
+    "AccountQueryRs/AccountRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "AccountQueryRs/AccountRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "AccountQueryRs/AccountRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "AccountQueryRs/AccountRet/SpecialAccountType": PathRule(since=(2, 1)),
+    "AccountQueryRs/AccountRet/TaxLineInfoRet": PathRule(since=(2, 1), not_in=_(("UK",))),
+    "AccountQueryRs/AccountRet/TaxLineInfoRet/TaxLineName": PathRule(
+        max_length=(("CA", 256), ("US", 256))
+    ),
     "BillAddRq/BillAdd/APAccountRef": PathRule(since=(2, 0)),
     "BillAddRq/BillAdd/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
@@ -198,6 +304,226 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "BillAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "BillAddRs/BillRet/APAccountRef": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillAddRs/BillRet/AmountDueInHomeCurrency": PathRule(since=(8, 0)),
+    "BillAddRs/BillRet/ClassRef": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ClassRef/FullName": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ClassRef/ListID": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillAddRs/BillRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillAddRs/BillRet/DataExtRet": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "BillAddRs/BillRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillAddRs/BillRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillAddRs/BillRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillAddRs/BillRet/IsPaid": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/IsPending": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillAddRs/BillRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "BillAddRs/BillRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "BillAddRs/BillRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "BillAddRs/BillRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillAddRs/BillRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillAddRs/BillRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillAddRs/BillRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillAddRs/BillRet/ItemLineRet/TaxAmount": PathRule(since=(6, 1), not_in=_(("CA", "UK", "US"))),
+    "BillAddRs/BillRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/LinkedTxn": PathRule(since=(2, 0)),
+    "BillAddRs/BillRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "BillAddRs/BillRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillAddRs/BillRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "BillAddRs/BillRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "BillAddRs/BillRet/RefNumber": PathRule(max_length=(("CA", 20), ("UK", 20), ("US", 20))),
+    "BillAddRs/BillRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillAddRs/BillRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "BillAddRs/BillRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/VendorAddress": PathRule(since=(13, 0)),
+    "BillAddRs/BillRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillAddRs/BillRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/BillRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillAddRs/BillRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillAddRs/BillRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "BillAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "BillModRq": PathRule(since=(3, 0)),
     "BillModRq/BillMod/APAccountRef/FullName": PathRule(
@@ -380,6 +706,227 @@ PATH_RULES: dict[str, PathRule] = {
     "BillModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillModRs": PathRule(since=(3, 0)),
+    "BillModRs/BillRet/APAccountRef": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillModRs/BillRet/AmountDueInHomeCurrency": PathRule(since=(8, 0)),
+    "BillModRs/BillRet/ClassRef": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ClassRef/FullName": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ClassRef/ListID": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillModRs/BillRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillModRs/BillRet/DataExtRet": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "BillModRs/BillRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillModRs/BillRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillModRs/BillRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillModRs/BillRet/IsPaid": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/IsPending": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillModRs/BillRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "BillModRs/BillRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillModRs/BillRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillModRs/BillRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "BillModRs/BillRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "BillModRs/BillRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillModRs/BillRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillModRs/BillRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillModRs/BillRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillModRs/BillRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillModRs/BillRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillModRs/BillRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillModRs/BillRet/ItemLineRet/TaxAmount": PathRule(since=(6, 1), not_in=_(("CA", "UK", "US"))),
+    "BillModRs/BillRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/LinkedTxn": PathRule(since=(2, 0)),
+    "BillModRs/BillRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "BillModRs/BillRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillModRs/BillRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "BillModRs/BillRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "BillModRs/BillRet/RefNumber": PathRule(max_length=(("CA", 20), ("UK", 20), ("US", 20))),
+    "BillModRs/BillRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillModRs/BillRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "BillModRs/BillRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/VendorAddress": PathRule(since=(13, 0)),
+    "BillModRs/BillRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillModRs/BillRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/BillRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillModRs/BillRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillModRs/BillRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "BillModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "BillPaymentCheckAddRq": PathRule(since=(2, 0)),
     "BillPaymentCheckAddRq/BillPaymentCheckAdd/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
@@ -419,6 +966,110 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCheckAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCheckAddRs": PathRule(since=(2, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Address/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn": PathRule(since=(10, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/BankAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillPaymentCheckAddRs/BillPaymentCheckRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "BillPaymentCheckAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "BillPaymentCheckAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "BillPaymentCheckModRq": PathRule(since=(6, 0)),
     "BillPaymentCheckModRq/BillPaymentCheckMod/AppliedToTxnMod/DiscountAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
@@ -451,6 +1102,110 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCheckModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCheckModRs": PathRule(since=(6, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Address/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn": PathRule(since=(10, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/BankAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillPaymentCheckModRs/BillPaymentCheckRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "BillPaymentCheckModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "BillPaymentCheckModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "BillPaymentCheckQueryRq": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
@@ -465,6 +1220,108 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "BillPaymentCheckQueryRq/OwnerID": PathRule(since=(2, 0)),
     "BillPaymentCheckQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "BillPaymentCheckQueryRs": PathRule(since=(2, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Address/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn": PathRule(
+        since=(10, 0)
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/BankAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillPaymentCheckQueryRs/BillPaymentCheckRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
     "BillPaymentCreditCardAddRq": PathRule(since=(2, 0)),
     "BillPaymentCreditCardAddRq/BillPaymentCreditCardAdd/APAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
@@ -504,6 +1361,68 @@ PATH_RULES: dict[str, PathRule] = {
     "BillPaymentCreditCardAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "BillPaymentCreditCardAddRs": PathRule(since=(2, 0)),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AmountInHomeCurrency": PathRule(
+        since=(8, 0)
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn": PathRule(
+        since=(10, 0)
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/CreditCardAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillPaymentCreditCardAddRs/BillPaymentCreditCardRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "BillPaymentCreditCardAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "BillPaymentCreditCardAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "BillPaymentCreditCardQueryRq": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
@@ -518,6 +1437,64 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "BillPaymentCreditCardQueryRq/OwnerID": PathRule(since=(2, 0)),
     "BillPaymentCreditCardQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "BillPaymentCreditCardQueryRs": PathRule(since=(2, 0)),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AmountInHomeCurrency": PathRule(
+        since=(8, 0)
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn": PathRule(
+        since=(10, 0)
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/CreditCardAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillPaymentCreditCardQueryRs/BillPaymentCreditCardRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
     "BillQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "BillQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "BillQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -532,6 +1509,224 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "BillQueryRq/OwnerID": PathRule(since=(2, 0)),
     "BillQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "BillQueryRs/BillRet/APAccountRef": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillQueryRs/BillRet/AmountDueInHomeCurrency": PathRule(since=(8, 0)),
+    "BillQueryRs/BillRet/ClassRef": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ClassRef/FullName": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ClassRef/ListID": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/CurrencyRef": PathRule(since=(8, 0)),
+    "BillQueryRs/BillRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "BillQueryRs/BillRet/DataExtRet": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "BillQueryRs/BillRet/ExchangeRate": PathRule(since=(8, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillQueryRs/BillRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillQueryRs/BillRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ExternalGUID": PathRule(since=(9, 0)),
+    "BillQueryRs/BillRet/IsPaid": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/IsPending": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillQueryRs/BillRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "BillQueryRs/BillRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillQueryRs/BillRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "BillQueryRs/BillRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/LinkedTxn": PathRule(since=(2, 0)),
+    "BillQueryRs/BillRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "BillQueryRs/BillRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "BillQueryRs/BillRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "BillQueryRs/BillRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "BillQueryRs/BillRet/RefNumber": PathRule(max_length=(("CA", 20), ("UK", 20), ("US", 20))),
+    "BillQueryRs/BillRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "BillQueryRs/BillRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "BillQueryRs/BillRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/VendorAddress": PathRule(since=(13, 0)),
+    "BillQueryRs/BillRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "BillQueryRs/BillRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "BillQueryRs/BillRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "CheckAddRq/CheckAdd/AccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -668,6 +1863,225 @@ PATH_RULES: dict[str, PathRule] = {
     "CheckAddRq/CheckAdd/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
     "CheckAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "CheckAddRs/CheckRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckAddRs/CheckRet/Address/Addr1": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckAddRs/CheckRet/Address/Addr2": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckAddRs/CheckRet/Address/Addr3": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckAddRs/CheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/Address/City": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "CheckAddRs/CheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CheckAddRs/CheckRet/Address/State": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CheckAddRs/CheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "CheckAddRs/CheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckAddRs/CheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "CheckAddRs/CheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CheckAddRs/CheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CheckAddRs/CheckRet/DataExtRet": PathRule(since=(2, 0)),
+    "CheckAddRs/CheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "CheckAddRs/CheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckAddRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckAddRs/CheckRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "CheckAddRs/CheckRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "CheckAddRs/CheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CheckAddRs/CheckRet/IsPending": PathRule(since=(16, 0)),
+    "CheckAddRs/CheckRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "CheckAddRs/CheckRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckAddRs/CheckRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckAddRs/CheckRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckAddRs/CheckRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckAddRs/CheckRet/LinkedTxn": PathRule(since=(7, 0)),
+    "CheckAddRs/CheckRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CheckAddRs/CheckRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CheckAddRs/CheckRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CheckAddRs/CheckRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "CheckAddRs/CheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckAddRs/CheckRet/RefNumber": PathRule(max_length=(("CA", 11), ("UK", 11), ("US", 11))),
+    "CheckAddRs/CheckRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckAddRs/CheckRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "CheckAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CheckAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "CheckModRq": PathRule(since=(6, 0)),
     "CheckModRq/CheckMod/AccountRef/FullName": PathRule(
@@ -836,6 +2250,226 @@ PATH_RULES: dict[str, PathRule] = {
     "CheckModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CheckModRs": PathRule(since=(6, 0)),
+    "CheckModRs/CheckRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckModRs/CheckRet/Address/Addr1": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckModRs/CheckRet/Address/Addr2": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckModRs/CheckRet/Address/Addr3": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CheckModRs/CheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/Address/City": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "CheckModRs/CheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CheckModRs/CheckRet/Address/State": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CheckModRs/CheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "CheckModRs/CheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckModRs/CheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "CheckModRs/CheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CheckModRs/CheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CheckModRs/CheckRet/DataExtRet": PathRule(since=(2, 0)),
+    "CheckModRs/CheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "CheckModRs/CheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckModRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckModRs/CheckRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "CheckModRs/CheckRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "CheckModRs/CheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CheckModRs/CheckRet/IsPending": PathRule(since=(16, 0)),
+    "CheckModRs/CheckRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckModRs/CheckRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "CheckModRs/CheckRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckModRs/CheckRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckModRs/CheckRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckModRs/CheckRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckModRs/CheckRet/LinkedTxn": PathRule(since=(7, 0)),
+    "CheckModRs/CheckRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CheckModRs/CheckRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CheckModRs/CheckRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CheckModRs/CheckRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "CheckModRs/CheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckModRs/CheckRet/RefNumber": PathRule(max_length=(("CA", 11), ("UK", 11), ("US", 11))),
+    "CheckModRs/CheckRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckModRs/CheckRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "CheckModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CheckModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "CheckQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "CheckQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "CheckQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -850,9 +2484,241 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "CheckQueryRq/OwnerID": PathRule(since=(2, 0)),
     "CheckQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "CheckQueryRs/CheckRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckQueryRs/CheckRet/Address/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/City": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "CheckQueryRs/CheckRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CheckQueryRs/CheckRet/Address/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CheckQueryRs/CheckRet/AddressBlock": PathRule(since=(6, 0)),
+    "CheckQueryRs/CheckRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CheckQueryRs/CheckRet/AmountInHomeCurrency": PathRule(since=(8, 0)),
+    "CheckQueryRs/CheckRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CheckQueryRs/CheckRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CheckQueryRs/CheckRet/DataExtRet": PathRule(since=(2, 0)),
+    "CheckQueryRs/CheckRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "CheckQueryRs/CheckRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "CheckQueryRs/CheckRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "CheckQueryRs/CheckRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CheckQueryRs/CheckRet/IsPending": PathRule(since=(16, 0)),
+    "CheckQueryRs/CheckRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "CheckQueryRs/CheckRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(since=(16, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "CheckQueryRs/CheckRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckQueryRs/CheckRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CheckQueryRs/CheckRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CheckQueryRs/CheckRet/LinkedTxn": PathRule(since=(7, 0)),
+    "CheckQueryRs/CheckRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CheckQueryRs/CheckRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CheckQueryRs/CheckRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CheckQueryRs/CheckRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "CheckQueryRs/CheckRet/PayeeEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CheckQueryRs/CheckRet/RefNumber": PathRule(max_length=(("CA", 11), ("UK", 11), ("US", 11))),
+    "CheckQueryRs/CheckRet/SalesTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CheckQueryRs/CheckRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
     "ClassAddRq/ClassAdd/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
     "ClassAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ClassAddRs/ClassRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "ClassAddRs/ClassRet/FullName": PathRule(max_length=(("CA", 159), ("UK", 159), ("US", 159))),
+    "ClassAddRs/ClassRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ClassAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ClassAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "ClassModRq": PathRule(since=(8, 0)),
     "ClassModRq/ClassMod/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
@@ -860,13 +2726,184 @@ PATH_RULES: dict[str, PathRule] = {
     "ClassModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "ClassModRs": PathRule(since=(8, 0)),
+    "ClassModRs/ClassRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "ClassModRs/ClassRet/FullName": PathRule(max_length=(("CA", 159), ("UK", 159), ("US", 159))),
+    "ClassModRs/ClassRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ClassModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ClassModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "ClassQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "ClassQueryRs/ClassRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "ClassQueryRs/ClassRet/FullName": PathRule(max_length=(("CA", 159), ("UK", 159), ("US", 159))),
+    "ClassQueryRs/ClassRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
     "CompanyQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "CompanyQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "CompanyQueryRs/CompanyRet/AccountantCopy": PathRule(since=(8, 0)),
+    "CompanyQueryRs/CompanyRet/Address/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CompanyQueryRs/CompanyRet/Address/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CompanyQueryRs/CompanyRet/AddressBlock": PathRule(since=(6, 0)),
+    "CompanyQueryRs/CompanyRet/AddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/AddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/AddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/AddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/AddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer": PathRule(since=(6, 0)),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressBlockForCustomer/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyAddressForCustomer/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyEmailForCustomer": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CompanyQueryRs/CompanyRet/CompanyName": PathRule(
+        max_length=(("CA", 59), ("UK", 59), ("US", 59))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyType": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CompanyQueryRs/CompanyRet/CompanyWebSite": PathRule(
+        max_length=(("CA", 128), ("UK", 128), ("US", 128))
+    ),
+    "CompanyQueryRs/CompanyRet/DataExtRet": PathRule(since=(2, 0)),
+    "CompanyQueryRs/CompanyRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/EIN": PathRule(
+        since=(2, 0), max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CompanyQueryRs/CompanyRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CompanyQueryRs/CompanyRet/Fax": PathRule(max_length=(("CA", 51), ("UK", 51), ("US", 51))),
+    "CompanyQueryRs/CompanyRet/IsSampleCompany": PathRule(since=(3, 0)),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CompanyQueryRs/CompanyRet/LegalCompanyName": PathRule(
+        max_length=(("CA", 59), ("UK", 59), ("US", 59))
+    ),
+    "CompanyQueryRs/CompanyRet/Phone": PathRule(max_length=(("CA", 51), ("UK", 51), ("US", 51))),
+    "CompanyQueryRs/CompanyRet/SSN": PathRule(
+        since=(2, 1), max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "CompanyQueryRs/CompanyRet/SubscribedServices": PathRule(since=(7, 0)),
+    "CompanyQueryRs/CompanyRet/SubscribedServices/Service/Domain": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "CompanyQueryRs/CompanyRet/SubscribedServices/Service/Name": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "CompanyQueryRs/CompanyRet/TaxForm": PathRule(since=(2, 1)),
     "CreditMemoAddRq/CreditMemoAdd/ARAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
@@ -1112,6 +3149,397 @@ PATH_RULES: dict[str, PathRule] = {
     "CreditMemoAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CreditMemoAddRs/CreditMemoRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(since=(7, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CreditRemaining": PathRule(since=(2, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CreditRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CreditMemoAddRs/CreditMemoRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoAddRs/CreditMemoRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CreditMemoAddRs/CreditMemoRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CreditMemoAddRs/CreditMemoRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "CreditMemoAddRs/CreditMemoRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CreditMemoAddRs/CreditMemoRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "CreditMemoAddRs/CreditMemoRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/LinkedTxn": PathRule(since=(1, 1)),
+    "CreditMemoAddRs/CreditMemoRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CreditMemoAddRs/CreditMemoRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CreditMemoAddRs/CreditMemoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/PONumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/TemplateRef": PathRule(since=(3, 0)),
+    "CreditMemoAddRs/CreditMemoRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/CreditMemoRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CreditMemoAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "CreditMemoModRq": PathRule(since=(3, 0)),
     "CreditMemoModRq/CreditMemoMod/ARAccountRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
@@ -1339,6 +3767,398 @@ PATH_RULES: dict[str, PathRule] = {
     "CreditMemoModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CreditMemoModRs": PathRule(since=(3, 0)),
+    "CreditMemoModRs/CreditMemoRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(since=(7, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CreditRemaining": PathRule(since=(2, 0)),
+    "CreditMemoModRs/CreditMemoRet/CreditRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "CreditMemoModRs/CreditMemoRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CreditMemoModRs/CreditMemoRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CreditMemoModRs/CreditMemoRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoModRs/CreditMemoRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoModRs/CreditMemoRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CreditMemoModRs/CreditMemoRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CreditMemoModRs/CreditMemoRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "CreditMemoModRs/CreditMemoRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CreditMemoModRs/CreditMemoRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "CreditMemoModRs/CreditMemoRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/LinkedTxn": PathRule(since=(1, 1)),
+    "CreditMemoModRs/CreditMemoRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CreditMemoModRs/CreditMemoRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CreditMemoModRs/CreditMemoRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CreditMemoModRs/CreditMemoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoModRs/CreditMemoRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoModRs/CreditMemoRet/PONumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoModRs/CreditMemoRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "CreditMemoModRs/CreditMemoRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CreditMemoModRs/CreditMemoRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CreditMemoModRs/CreditMemoRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoModRs/CreditMemoRet/TemplateRef": PathRule(since=(3, 0)),
+    "CreditMemoModRs/CreditMemoRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/CreditMemoRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CreditMemoModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "CreditMemoQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "CreditMemoQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "CreditMemoQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -1353,6 +4173,397 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "CreditMemoQueryRq/OwnerID": PathRule(since=(2, 0)),
     "CreditMemoQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo": PathRule(since=(7, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditMemoLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CreditRemaining": PathRule(since=(2, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CreditRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/DataExtRet": PathRule(since=(2, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ExchangeRate": PathRule(since=(8, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/ExternalGUID": PathRule(since=(9, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CreditMemoQueryRs/CreditMemoRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/LinkedTxn": PathRule(since=(1, 1)),
+    "CreditMemoQueryRs/CreditMemoRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/PONumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/TemplateRef": PathRule(since=(3, 0)),
+    "CreditMemoQueryRs/CreditMemoRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CreditMemoQueryRs/CreditMemoRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "CustomerAddRq/CustomerAdd/AccountNumber": PathRule(
         max_length=(("CA", 99), ("UK", 99), ("US", 99))
     ),
@@ -1578,6 +4789,281 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "CustomerAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "CustomerAddRs/CustomerRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "CustomerAddRs/CustomerRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerAddRs/CustomerRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerAddRs/CustomerRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerAddRs/CustomerRet/AltContact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerAddRs/CustomerRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CustomerAddRs/CustomerRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerAddRs/CustomerRet/ClassRef": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerAddRs/CustomerRet/CompanyName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/Contact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CustomerAddRs/CustomerRet/ContactsRet": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerAddRs/CustomerRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerAddRs/CustomerRet/CreditCardInfo": PathRule(since=(3, 0)),
+    "CustomerAddRs/CustomerRet/CreditCardInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/CreditCardInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerAddRs/CustomerRet/CreditCardInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/CreditCardInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CustomerAddRs/CustomerRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CustomerAddRs/CustomerRet/CustomerTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerAddRs/CustomerRet/DataExtRet": PathRule(since=(2, 0)),
+    "CustomerAddRs/CustomerRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/DeliveryMethod": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerAddRs/CustomerRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerAddRs/CustomerRet/ExternalGUID": PathRule(since=(8, 0)),
+    "CustomerAddRs/CustomerRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerAddRs/CustomerRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerAddRs/CustomerRet/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CustomerAddRs/CustomerRet/IsStatementWithParent": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/ItemSalesTaxRef": PathRule(not_in=_(("CA", "UK"))),
+    "CustomerAddRs/CustomerRet/ItemSalesTaxRef/FullName": PathRule(max_length=(("US", 31),)),
+    "CustomerAddRs/CustomerRet/JobDesc": PathRule(max_length=(("CA", 99), ("UK", 99), ("US", 99))),
+    "CustomerAddRs/CustomerRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/JobTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerAddRs/CustomerRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "CustomerAddRs/CustomerRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "CustomerAddRs/CustomerRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CustomerAddRs/CustomerRet/Notes": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerAddRs/CustomerRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerAddRs/CustomerRet/PreferredDeliveryMethod": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/PreferredPaymentMethodRef": PathRule(since=(3, 0)),
+    "CustomerAddRs/CustomerRet/PreferredPaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/PriceLevelRef": PathRule(since=(4, 0)),
+    "CustomerAddRs/CustomerRet/PriceLevelRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/PrintAs": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/ResaleNumber": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 15))
+    ),
+    "CustomerAddRs/CustomerRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerAddRs/CustomerRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CustomerAddRs/CustomerRet/SalesTaxCountry": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CustomerAddRs/CustomerRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress": PathRule(since=(12, 0)),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Name": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerAddRs/CustomerRet/ShipToAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerAddRs/CustomerRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerAddRs/CustomerRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "CustomerAddRs/CustomerRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CustomerAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "CustomerModRq/CustomerMod/AccountNumber": PathRule(
         max_length=(("CA", 99), ("UK", 99), ("US", 99))
@@ -1828,6 +5314,281 @@ PATH_RULES: dict[str, PathRule] = {
     "CustomerModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "CustomerModRs/CustomerRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "CustomerModRs/CustomerRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerModRs/CustomerRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerModRs/CustomerRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerModRs/CustomerRet/AltContact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerModRs/CustomerRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerModRs/CustomerRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerModRs/CustomerRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CustomerModRs/CustomerRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerModRs/CustomerRet/ClassRef": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerModRs/CustomerRet/CompanyName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/Contact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CustomerModRs/CustomerRet/ContactsRet": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerModRs/CustomerRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerModRs/CustomerRet/CreditCardInfo": PathRule(since=(3, 0)),
+    "CustomerModRs/CustomerRet/CreditCardInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/CreditCardInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerModRs/CustomerRet/CreditCardInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/CreditCardInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CustomerModRs/CustomerRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CustomerModRs/CustomerRet/CustomerTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerModRs/CustomerRet/DataExtRet": PathRule(since=(2, 0)),
+    "CustomerModRs/CustomerRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/DeliveryMethod": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerModRs/CustomerRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerModRs/CustomerRet/ExternalGUID": PathRule(since=(8, 0)),
+    "CustomerModRs/CustomerRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerModRs/CustomerRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerModRs/CustomerRet/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CustomerModRs/CustomerRet/IsStatementWithParent": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/ItemSalesTaxRef": PathRule(not_in=_(("CA", "UK"))),
+    "CustomerModRs/CustomerRet/ItemSalesTaxRef/FullName": PathRule(max_length=(("US", 31),)),
+    "CustomerModRs/CustomerRet/JobDesc": PathRule(max_length=(("CA", 99), ("UK", 99), ("US", 99))),
+    "CustomerModRs/CustomerRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/JobTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerModRs/CustomerRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "CustomerModRs/CustomerRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "CustomerModRs/CustomerRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CustomerModRs/CustomerRet/Notes": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerModRs/CustomerRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerModRs/CustomerRet/PreferredDeliveryMethod": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/PreferredPaymentMethodRef": PathRule(since=(3, 0)),
+    "CustomerModRs/CustomerRet/PreferredPaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/PriceLevelRef": PathRule(since=(4, 0)),
+    "CustomerModRs/CustomerRet/PriceLevelRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/PrintAs": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/ResaleNumber": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 15))
+    ),
+    "CustomerModRs/CustomerRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerModRs/CustomerRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CustomerModRs/CustomerRet/SalesTaxCountry": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CustomerModRs/CustomerRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CustomerModRs/CustomerRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress": PathRule(since=(12, 0)),
+    "CustomerModRs/CustomerRet/ShipToAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Name": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerModRs/CustomerRet/ShipToAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerModRs/CustomerRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerModRs/CustomerRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "CustomerModRs/CustomerRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "CustomerModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "CustomerQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "CustomerQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
     "CustomerQueryRq/CurrencyFilter/FullName": PathRule(
@@ -1837,6 +5598,287 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "CustomerQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "CustomerQueryRs/CustomerRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "CustomerQueryRs/CustomerRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerQueryRs/CustomerRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerQueryRs/CustomerRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerQueryRs/CustomerRet/AltContact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/AltPhone": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerQueryRs/CustomerRet/ClassRef": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerQueryRs/CustomerRet/CompanyName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerQueryRs/CustomerRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerQueryRs/CustomerRet/CreditCardInfo": PathRule(since=(3, 0)),
+    "CustomerQueryRs/CustomerRet/CreditCardInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/CreditCardInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerQueryRs/CustomerRet/CreditCardInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/CreditCardInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/CurrencyRef": PathRule(since=(8, 0)),
+    "CustomerQueryRs/CustomerRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "CustomerQueryRs/CustomerRet/CustomerTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerQueryRs/CustomerRet/DataExtRet": PathRule(since=(2, 0)),
+    "CustomerQueryRs/CustomerRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/DeliveryMethod": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "CustomerQueryRs/CustomerRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "CustomerQueryRs/CustomerRet/ExternalGUID": PathRule(since=(8, 0)),
+    "CustomerQueryRs/CustomerRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerQueryRs/CustomerRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerQueryRs/CustomerRet/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "CustomerQueryRs/CustomerRet/IsStatementWithParent": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/ItemSalesTaxRef": PathRule(not_in=_(("CA", "UK"))),
+    "CustomerQueryRs/CustomerRet/ItemSalesTaxRef/FullName": PathRule(max_length=(("US", 31),)),
+    "CustomerQueryRs/CustomerRet/JobDesc": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "CustomerQueryRs/CustomerRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/JobTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "CustomerQueryRs/CustomerRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "CustomerQueryRs/CustomerRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerQueryRs/CustomerRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "CustomerQueryRs/CustomerRet/Notes": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "CustomerQueryRs/CustomerRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "CustomerQueryRs/CustomerRet/PreferredDeliveryMethod": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/PreferredPaymentMethodRef": PathRule(since=(3, 0)),
+    "CustomerQueryRs/CustomerRet/PreferredPaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/PriceLevelRef": PathRule(since=(4, 0)),
+    "CustomerQueryRs/CustomerRet/PriceLevelRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/PrintAs": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/ResaleNumber": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 15))
+    ),
+    "CustomerQueryRs/CustomerRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "CustomerQueryRs/CustomerRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "CustomerQueryRs/CustomerRet/SalesTaxCountry": PathRule(since=(6, 0), not_in=_(("US",))),
+    "CustomerQueryRs/CustomerRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress": PathRule(since=(12, 0)),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Name": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "CustomerQueryRs/CustomerRet/ShipToAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "CustomerQueryRs/CustomerRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "CustomerQueryRs/CustomerRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "CustomerQueryRs/CustomerRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "DataExtAddRq": PathRule(since=(2, 0)),
     "DataExtAddRq/DataExtAdd/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
@@ -1845,6 +5887,14 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
     "DataExtAddRq/DataExtAdd/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtAddRs": PathRule(since=(2, 0)),
+    "DataExtAddRs/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DataExtDefAddRq": PathRule(since=(2, 0)),
     "DataExtDefAddRq/DataExtDefAdd/DataExtFormatString": PathRule(since=(12, 0)),
     "DataExtDefAddRq/DataExtDefAdd/DataExtListRequire": PathRule(since=(12, 0)),
@@ -1855,8 +5905,28 @@ PATH_RULES: dict[str, PathRule] = {
     "DataExtDefAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDefAddRs": PathRule(since=(2, 0)),
+    "DataExtDefAddRs/DataExtDefRet/DataExtFormatString": PathRule(since=(11, 0)),
+    "DataExtDefAddRs/DataExtDefRet/DataExtID": PathRule(since=(11, 0)),
+    "DataExtDefAddRs/DataExtDefRet/DataExtListRequire": PathRule(since=(11, 0)),
+    "DataExtDefAddRs/DataExtDefRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtDefAddRs/DataExtDefRet/DataExtTxnRequire": PathRule(since=(11, 0)),
+    "DataExtDefAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtDefAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DataExtDefDelRq": PathRule(since=(2, 0)),
     "DataExtDefDelRq/DataExtName": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "DataExtDefDelRs": PathRule(since=(2, 0)),
+    "DataExtDefDelRs/DataExtDefDelRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtDefDelRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtDefDelRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DataExtDefModRq": PathRule(since=(2, 0)),
     "DataExtDefModRq/DataExtDefMod/DataExtFormatString": PathRule(since=(12, 0)),
     "DataExtDefModRq/DataExtDefMod/DataExtListRequire": PathRule(since=(12, 0)),
@@ -1870,10 +5940,30 @@ PATH_RULES: dict[str, PathRule] = {
     "DataExtDefModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDefModRs": PathRule(since=(2, 0)),
+    "DataExtDefModRs/DataExtDefRet/DataExtFormatString": PathRule(since=(11, 0)),
+    "DataExtDefModRs/DataExtDefRet/DataExtID": PathRule(since=(11, 0)),
+    "DataExtDefModRs/DataExtDefRet/DataExtListRequire": PathRule(since=(11, 0)),
+    "DataExtDefModRs/DataExtDefRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtDefModRs/DataExtDefRet/DataExtTxnRequire": PathRule(since=(11, 0)),
+    "DataExtDefModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtDefModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DataExtDefQueryRq": PathRule(since=(2, 0)),
     "DataExtDefQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DataExtDefQueryRs": PathRule(since=(2, 0)),
+    "DataExtDefQueryRs/DataExtDefRet/DataExtFormatString": PathRule(since=(11, 0)),
+    "DataExtDefQueryRs/DataExtDefRet/DataExtID": PathRule(since=(11, 0)),
+    "DataExtDefQueryRs/DataExtDefRet/DataExtListRequire": PathRule(since=(11, 0)),
+    "DataExtDefQueryRs/DataExtDefRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtDefQueryRs/DataExtDefRet/DataExtTxnRequire": PathRule(since=(11, 0)),
     "DataExtDelRq": PathRule(since=(2, 0)),
     "DataExtDelRq/DataExtDel/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
@@ -1882,6 +5972,18 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
     "DataExtDelRq/DataExtDel/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtDelRs": PathRule(since=(2, 0)),
+    "DataExtDelRs/DataExtDelRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtDelRs/DataExtDelRet/ListObjRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DataExtDelRs/DataExtDelRet/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtDelRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtDelRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DataExtModRq": PathRule(since=(2, 0)),
     "DataExtModRq/DataExtMod/DataExtName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
@@ -1890,14 +5992,38 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
     "DataExtModRq/DataExtMod/TxnLineID": PathRule(since=(3, 0)),
+    "DataExtModRs": PathRule(since=(2, 0)),
+    "DataExtModRs/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DataExtModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DataExtModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DateDrivenTermsAddRq/DateDrivenTermsAdd/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "DateDrivenTermsAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DateDrivenTermsAddRs/DateDrivenTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "DateDrivenTermsAddRs/DateDrivenTermsRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DateDrivenTermsAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DateDrivenTermsAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DateDrivenTermsQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "DateDrivenTermsQueryRs/DateDrivenTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "DateDrivenTermsQueryRs/DateDrivenTermsRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "DepositAddRq": PathRule(since=(2, 0)),
     "DepositAddRq/DepositAdd/CashBackInfoAdd/AccountRef/FullName": PathRule(
@@ -1945,6 +6071,53 @@ PATH_RULES: dict[str, PathRule] = {
     "DepositAddRq/DepositAdd/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
     "DepositAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "DepositAddRs": PathRule(since=(2, 0)),
+    "DepositAddRs/DepositRet/CashBackInfoRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositAddRs/DepositRet/CashBackInfoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositAddRs/DepositRet/CurrencyRef": PathRule(since=(8, 0)),
+    "DepositAddRs/DepositRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "DepositAddRs/DepositRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/CheckNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositAddRs/DepositRet/DepositLineRet/PaymentTxnLineID": PathRule(since=(7, 0)),
+    "DepositAddRs/DepositRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositAddRs/DepositRet/DepositTotalInHomeCurrency": PathRule(since=(8, 0)),
+    "DepositAddRs/DepositRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "DepositAddRs/DepositRet/ExchangeRate": PathRule(since=(8, 0)),
+    "DepositAddRs/DepositRet/ExternalGUID": PathRule(since=(9, 0)),
+    "DepositAddRs/DepositRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "DepositAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DepositAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "DepositModRq": PathRule(since=(7, 0)),
     "DepositModRq/DepositMod/CashBackInfoMod/AccountRef/FullName": PathRule(
@@ -1995,6 +6168,53 @@ PATH_RULES: dict[str, PathRule] = {
     "DepositModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "DepositModRs": PathRule(since=(7, 0)),
+    "DepositModRs/DepositRet/CashBackInfoRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositModRs/DepositRet/CashBackInfoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositModRs/DepositRet/CurrencyRef": PathRule(since=(8, 0)),
+    "DepositModRs/DepositRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "DepositModRs/DepositRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/CheckNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositModRs/DepositRet/DepositLineRet/PaymentTxnLineID": PathRule(since=(7, 0)),
+    "DepositModRs/DepositRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositModRs/DepositRet/DepositTotalInHomeCurrency": PathRule(since=(8, 0)),
+    "DepositModRs/DepositRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "DepositModRs/DepositRet/ExchangeRate": PathRule(since=(8, 0)),
+    "DepositModRs/DepositRet/ExternalGUID": PathRule(since=(9, 0)),
+    "DepositModRs/DepositRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "DepositModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "DepositModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "DepositQueryRq": PathRule(since=(2, 0)),
     "DepositQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "DepositQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
@@ -2006,6 +6226,51 @@ PATH_RULES: dict[str, PathRule] = {
     "DepositQueryRq/EntityFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "DepositQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "DepositQueryRs": PathRule(since=(2, 0)),
+    "DepositQueryRs/DepositRet/CashBackInfoRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositQueryRs/DepositRet/CashBackInfoRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositQueryRs/DepositRet/CurrencyRef": PathRule(since=(8, 0)),
+    "DepositQueryRs/DepositRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "DepositQueryRs/DepositRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/CheckNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "DepositQueryRs/DepositRet/DepositLineRet/PaymentTxnLineID": PathRule(since=(7, 0)),
+    "DepositQueryRs/DepositRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "DepositQueryRs/DepositRet/DepositTotalInHomeCurrency": PathRule(since=(8, 0)),
+    "DepositQueryRs/DepositRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "DepositQueryRs/DepositRet/ExchangeRate": PathRule(since=(8, 0)),
+    "DepositQueryRs/DepositRet/ExternalGUID": PathRule(since=(9, 0)),
+    "DepositQueryRs/DepositRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
     ),
     "EmployeeAddRq/EmployeeAdd/AccountNumber": PathRule(
         max_length=(("CA", 99), ("UK", 99), ("US", 99))
@@ -2236,6 +6501,246 @@ PATH_RULES: dict[str, PathRule] = {
     "EmployeeAddRq/EmployeeAdd/WorkAuthExpireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
     "EmployeeAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "EmployeeAddRs/EmployeeRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "EmployeeAddRs/EmployeeRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "EmployeeAddRs/EmployeeRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "EmployeeAddRs/EmployeeRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "EmployeeAddRs/EmployeeRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "EmployeeAddRs/EmployeeRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeAddRs/EmployeeRet/AdjustedServiceDate": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK"))
+    ),
+    "EmployeeAddRs/EmployeeRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "EmployeeAddRs/EmployeeRet/BillingRateRef": PathRule(since=(6, 0)),
+    "EmployeeAddRs/EmployeeRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeAddRs/EmployeeRet/BirthDate": PathRule(since=(2, 0)),
+    "EmployeeAddRs/EmployeeRet/DataExtRet": PathRule(since=(2, 0)),
+    "EmployeeAddRs/EmployeeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeAddRs/EmployeeRet/Department": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 31),)
+    ),
+    "EmployeeAddRs/EmployeeRet/Description": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 64),)
+    ),
+    "EmployeeAddRs/EmployeeRet/DisabilityDesc": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 25),)
+    ),
+    "EmployeeAddRs/EmployeeRet/Disabled": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EmployeeAddRs/EmployeeRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmergencyContacts": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/Addr3": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/Addr4": PathRule(
+        since=(2, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/Country": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeeAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo": PathRule(since=(2, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/ClearNonEarnings": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/Earnings/PayrollItemWageRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/AccountNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/Amount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankAccountType": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RoutingNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/IsSubjectToTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoCategory": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoValue": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxLawVersion": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/IsStandardTaxationRequired": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateLived": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateWorked": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/IsCoveredByQualifiedPensionPlan": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Amount": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Limit": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/ListID": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/SickHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/SickHours/HoursUsed": PathRule(since=(5, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/SickHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/UseTimeDataToCreatePaychecks": PathRule(
+        since=(3, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/VacationHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/VacationHours/HoursUsed": PathRule(since=(5, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/VacationHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef": PathRule(since=(16, 0)),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeAddRs/EmployeeRet/Ethnicity": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/Exempt": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "EmployeeAddRs/EmployeeRet/Fax": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeAddRs/EmployeeRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "EmployeeAddRs/EmployeeRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeAddRs/EmployeeRet/KeyEmployee": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "EmployeeAddRs/EmployeeRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "EmployeeAddRs/EmployeeRet/MilitaryStatus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/Mobile": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeAddRs/EmployeeRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "EmployeeAddRs/EmployeeRet/Notes": PathRule(
+        since=(2, 1), max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeAddRs/EmployeeRet/OnFile": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/OriginalHireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/Pager": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeAddRs/EmployeeRet/PagerPIN": PathRule(
+        since=(2, 1), max_length=(("CA", 10), ("UK", 10), ("US", 10))
+    ),
+    "EmployeeAddRs/EmployeeRet/PartOrFullTime": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "EmployeeAddRs/EmployeeRet/PrintAs": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "EmployeeAddRs/EmployeeRet/SSN": PathRule(
+        since=(2, 0), max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EmployeeAddRs/EmployeeRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "EmployeeAddRs/EmployeeRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeAddRs/EmployeeRet/SupervisorRef": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/SupervisorRef/FullName": PathRule(max_length=(("US", 209),)),
+    "EmployeeAddRs/EmployeeRet/TargetBonus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/USCitizen": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/USVeteran": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/EmployeeRet/WorkAuthExpireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "EmployeeAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
     ),
     "EmployeeModRq/EmployeeMod/AccountNumber": PathRule(
         max_length=(("CA", 99), ("UK", 99), ("US", 99))
@@ -2481,10 +6986,502 @@ PATH_RULES: dict[str, PathRule] = {
     "EmployeeModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "EmployeeModRs/EmployeeRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "EmployeeModRs/EmployeeRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "EmployeeModRs/EmployeeRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "EmployeeModRs/EmployeeRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "EmployeeModRs/EmployeeRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "EmployeeModRs/EmployeeRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeModRs/EmployeeRet/AdjustedServiceDate": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK"))
+    ),
+    "EmployeeModRs/EmployeeRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "EmployeeModRs/EmployeeRet/BillingRateRef": PathRule(since=(6, 0)),
+    "EmployeeModRs/EmployeeRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeModRs/EmployeeRet/BirthDate": PathRule(since=(2, 0)),
+    "EmployeeModRs/EmployeeRet/DataExtRet": PathRule(since=(2, 0)),
+    "EmployeeModRs/EmployeeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeModRs/EmployeeRet/Department": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 31),)
+    ),
+    "EmployeeModRs/EmployeeRet/Description": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 64),)
+    ),
+    "EmployeeModRs/EmployeeRet/DisabilityDesc": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 25),)
+    ),
+    "EmployeeModRs/EmployeeRet/Disabled": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EmployeeModRs/EmployeeRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "EmployeeModRs/EmployeeRet/EmergencyContacts": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeModRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeModRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeModRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/Addr3": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/Addr4": PathRule(
+        since=(2, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/Country": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeeAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo": PathRule(since=(2, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/ClearNonEarnings": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/Earnings/PayrollItemWageRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/AccountNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/Amount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankAccountType": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RoutingNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/IsSubjectToTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoCategory": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoValue": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxLawVersion": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/IsStandardTaxationRequired": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateLived": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateWorked": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/IsCoveredByQualifiedPensionPlan": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Amount": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Limit": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/ListID": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/SickHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/SickHours/HoursUsed": PathRule(since=(5, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/SickHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/UseTimeDataToCreatePaychecks": PathRule(
+        since=(3, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/VacationHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/VacationHours/HoursUsed": PathRule(since=(5, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/VacationHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef": PathRule(since=(16, 0)),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeModRs/EmployeeRet/Ethnicity": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/Exempt": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "EmployeeModRs/EmployeeRet/Fax": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeModRs/EmployeeRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "EmployeeModRs/EmployeeRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeModRs/EmployeeRet/KeyEmployee": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "EmployeeModRs/EmployeeRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "EmployeeModRs/EmployeeRet/MilitaryStatus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/Mobile": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeModRs/EmployeeRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "EmployeeModRs/EmployeeRet/Notes": PathRule(
+        since=(2, 1), max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeModRs/EmployeeRet/OnFile": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/OriginalHireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/Pager": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeModRs/EmployeeRet/PagerPIN": PathRule(
+        since=(2, 1), max_length=(("CA", 10), ("UK", 10), ("US", 10))
+    ),
+    "EmployeeModRs/EmployeeRet/PartOrFullTime": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "EmployeeModRs/EmployeeRet/PrintAs": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "EmployeeModRs/EmployeeRet/SSN": PathRule(
+        since=(2, 0), max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EmployeeModRs/EmployeeRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "EmployeeModRs/EmployeeRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeModRs/EmployeeRet/SupervisorRef": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/SupervisorRef/FullName": PathRule(max_length=(("US", 209),)),
+    "EmployeeModRs/EmployeeRet/TargetBonus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/USCitizen": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/USVeteran": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/EmployeeRet/WorkAuthExpireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "EmployeeModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "EmployeeQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "EmployeeQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "EmployeeQueryRs/EmployeeRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "EmployeeQueryRs/EmployeeRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "EmployeeQueryRs/EmployeeRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "EmployeeQueryRs/EmployeeRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "EmployeeQueryRs/EmployeeRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "EmployeeQueryRs/EmployeeRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeQueryRs/EmployeeRet/AdjustedServiceDate": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK"))
+    ),
+    "EmployeeQueryRs/EmployeeRet/AltPhone": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeQueryRs/EmployeeRet/BillingRateRef": PathRule(since=(6, 0)),
+    "EmployeeQueryRs/EmployeeRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeQueryRs/EmployeeRet/BirthDate": PathRule(since=(2, 0)),
+    "EmployeeQueryRs/EmployeeRet/DataExtRet": PathRule(since=(2, 0)),
+    "EmployeeQueryRs/EmployeeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeQueryRs/EmployeeRet/Department": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 31),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/Description": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 64),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/DisabilityDesc": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK")), max_length=(("US", 25),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/Disabled": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EmployeeQueryRs/EmployeeRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmergencyContacts": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK"))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmergencyContacts/PrimaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactName": PathRule(
+        max_length=(("US", 40),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmergencyContacts/SecondaryContact/ContactValue": PathRule(
+        max_length=(("US", 255),)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/Addr3": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/Addr4": PathRule(
+        since=(2, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/Country": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeeAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo": PathRule(since=(2, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/ClearNonEarnings": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/Earnings/PayrollItemWageRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/AccountNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/Amount": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankAccountType": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/BankName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeDirectDepositAccount/RoutingNumber": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/IsSubjectToTax": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/PayrollItemTaxRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoCategory": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxInfo/TaxInfoValue": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/EmployeeTax/TaxLawVersion": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/IsStandardTaxationRequired": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateLived": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/EmployeeTaxInfo/StateWorked": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/IsCoveredByQualifiedPensionPlan": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Amount": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/Limit": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/PayrollItemNonWageRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/NonEarnings/RatePercent": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/PayScheduleRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/SickHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/SickHours/HoursUsed": PathRule(since=(5, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/SickHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/UseTimeDataToCreatePaychecks": PathRule(
+        since=(3, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/VacationHours/AccrualStartDate": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/VacationHours/HoursUsed": PathRule(
+        since=(5, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/VacationHours/YearBeginsDate": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef": PathRule(since=(16, 0)),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/EmployeePayrollInfo/WorkersCompCodeRef/ListID": PathRule(
+        since=(16, 0)
+    ),
+    "EmployeeQueryRs/EmployeeRet/Ethnicity": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/Exempt": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "EmployeeQueryRs/EmployeeRet/Fax": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeQueryRs/EmployeeRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "EmployeeQueryRs/EmployeeRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeQueryRs/EmployeeRet/KeyEmployee": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "EmployeeQueryRs/EmployeeRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "EmployeeQueryRs/EmployeeRet/MilitaryStatus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/Mobile": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeQueryRs/EmployeeRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "EmployeeQueryRs/EmployeeRet/Notes": PathRule(
+        since=(2, 1), max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EmployeeQueryRs/EmployeeRet/OnFile": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/OriginalHireDate": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/Pager": PathRule(
+        since=(2, 1), max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EmployeeQueryRs/EmployeeRet/PagerPIN": PathRule(
+        since=(2, 1), max_length=(("CA", 10), ("UK", 10), ("US", 10))
+    ),
+    "EmployeeQueryRs/EmployeeRet/PartOrFullTime": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "EmployeeQueryRs/EmployeeRet/PrintAs": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EmployeeQueryRs/EmployeeRet/SSN": PathRule(
+        since=(2, 0), max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EmployeeQueryRs/EmployeeRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "EmployeeQueryRs/EmployeeRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EmployeeQueryRs/EmployeeRet/SupervisorRef": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/SupervisorRef/FullName": PathRule(max_length=(("US", 209),)),
+    "EmployeeQueryRs/EmployeeRet/TargetBonus": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/USCitizen": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/USVeteran": PathRule(since=(13, 0), not_in=_(("CA", "UK"))),
+    "EmployeeQueryRs/EmployeeRet/WorkAuthExpireDate": PathRule(
+        since=(13, 0), not_in=_(("CA", "UK"))
+    ),
     "EstimateAddRq/EstimateAdd/BillAddress/Addr1": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
@@ -2653,6 +7650,262 @@ PATH_RULES: dict[str, PathRule] = {
     "EstimateAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "EstimateAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "EstimateAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "EstimateAddRs/EstimateRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateAddRs/EstimateRet/CurrencyRef": PathRule(since=(8, 0)),
+    "EstimateAddRs/EstimateRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "EstimateAddRs/EstimateRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "EstimateAddRs/EstimateRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "EstimateAddRs/EstimateRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateAddRs/EstimateRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateAddRs/EstimateRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateAddRs/EstimateRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/ExchangeRate": PathRule(since=(8, 0)),
+    "EstimateAddRs/EstimateRet/ExternalGUID": PathRule(since=(9, 0)),
+    "EstimateAddRs/EstimateRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "EstimateAddRs/EstimateRet/IsActive": PathRule(since=(3, 0)),
+    "EstimateAddRs/EstimateRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "EstimateAddRs/EstimateRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "EstimateAddRs/EstimateRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/LinkedTxn": PathRule(since=(3, 0)),
+    "EstimateAddRs/EstimateRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "EstimateAddRs/EstimateRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "EstimateAddRs/EstimateRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EstimateAddRs/EstimateRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateAddRs/EstimateRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateAddRs/EstimateRet/PONumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "EstimateAddRs/EstimateRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EstimateAddRs/EstimateRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress": PathRule(since=(7, 0)),
+    "EstimateAddRs/EstimateRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock": PathRule(since=(7, 0)),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateAddRs/EstimateRet/TemplateRef": PathRule(since=(3, 0)),
+    "EstimateAddRs/EstimateRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateAddRs/EstimateRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "EstimateModRq": PathRule(since=(3, 0)),
     "EstimateModRq/EstimateMod/BillAddress/Addr1": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
@@ -2855,6 +8108,263 @@ PATH_RULES: dict[str, PathRule] = {
     "EstimateModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "EstimateModRs": PathRule(since=(3, 0)),
+    "EstimateModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "EstimateModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateModRs/EstimateRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateModRs/EstimateRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "EstimateModRs/EstimateRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateModRs/EstimateRet/CurrencyRef": PathRule(since=(8, 0)),
+    "EstimateModRs/EstimateRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "EstimateModRs/EstimateRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "EstimateModRs/EstimateRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "EstimateModRs/EstimateRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateModRs/EstimateRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateModRs/EstimateRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateModRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateModRs/EstimateRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/ExchangeRate": PathRule(since=(8, 0)),
+    "EstimateModRs/EstimateRet/ExternalGUID": PathRule(since=(9, 0)),
+    "EstimateModRs/EstimateRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "EstimateModRs/EstimateRet/IsActive": PathRule(since=(3, 0)),
+    "EstimateModRs/EstimateRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "EstimateModRs/EstimateRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "EstimateModRs/EstimateRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/LinkedTxn": PathRule(since=(3, 0)),
+    "EstimateModRs/EstimateRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "EstimateModRs/EstimateRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "EstimateModRs/EstimateRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EstimateModRs/EstimateRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateModRs/EstimateRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateModRs/EstimateRet/PONumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "EstimateModRs/EstimateRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EstimateModRs/EstimateRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress": PathRule(since=(7, 0)),
+    "EstimateModRs/EstimateRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddressBlock": PathRule(since=(7, 0)),
+    "EstimateModRs/EstimateRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateModRs/EstimateRet/TemplateRef": PathRule(since=(3, 0)),
+    "EstimateModRs/EstimateRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateModRs/EstimateRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "EstimateQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "EstimateQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "EstimateQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -2869,9 +8379,275 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "EstimateQueryRq/OwnerID": PathRule(since=(2, 0)),
     "EstimateQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "EstimateQueryRs/EstimateRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateQueryRs/EstimateRet/CurrencyRef": PathRule(since=(8, 0)),
+    "EstimateQueryRs/EstimateRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "EstimateQueryRs/EstimateRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "EstimateQueryRs/EstimateRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "EstimateQueryRs/EstimateRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateQueryRs/EstimateRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateQueryRs/EstimateRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "EstimateQueryRs/EstimateRet/EstimateLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/ExchangeRate": PathRule(since=(8, 0)),
+    "EstimateQueryRs/EstimateRet/ExternalGUID": PathRule(since=(9, 0)),
+    "EstimateQueryRs/EstimateRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "EstimateQueryRs/EstimateRet/IsActive": PathRule(since=(3, 0)),
+    "EstimateQueryRs/EstimateRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "EstimateQueryRs/EstimateRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "EstimateQueryRs/EstimateRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/LinkedTxn": PathRule(since=(3, 0)),
+    "EstimateQueryRs/EstimateRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "EstimateQueryRs/EstimateRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "EstimateQueryRs/EstimateRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "EstimateQueryRs/EstimateRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "EstimateQueryRs/EstimateRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "EstimateQueryRs/EstimateRet/PONumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "EstimateQueryRs/EstimateRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "EstimateQueryRs/EstimateRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress": PathRule(since=(7, 0)),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock": PathRule(since=(7, 0)),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "EstimateQueryRs/EstimateRet/TemplateRef": PathRule(since=(3, 0)),
+    "EstimateQueryRs/EstimateRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "EstimateQueryRs/EstimateRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "HostQueryRq/IncludeListMetaData": PathRule(since=(6, 0)),
     "HostQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "HostQueryRs/HostRet/Country": PathRule(
+        since=(3, 0), max_length=(("CA", 2), ("UK", 2), ("US", 2))
+    ),
+    "HostQueryRs/HostRet/IsAutomaticLogin": PathRule(since=(3, 0)),
+    "HostQueryRs/HostRet/ListMetaData": PathRule(since=(6, 0)),
+    "HostQueryRs/HostRet/MajorVersion": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "HostQueryRs/HostRet/MinorVersion": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "HostQueryRs/HostRet/ProductName": PathRule(max_length=(("CA", 255), ("UK", 255), ("US", 255))),
+    "HostQueryRs/HostRet/QBFileMode": PathRule(since=(3, 0)),
+    "HostQueryRs/HostRet/SupportedQBXMLVersion": PathRule(
+        max_length=(("CA", 10), ("UK", 10), ("US", 10))
     ),
     "InvoiceAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -3058,6 +8834,291 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "InvoiceAddRq/InvoiceAdd/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "InvoiceAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "InvoiceAddRs/InvoiceRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceAddRs/InvoiceRet/BalanceRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceAddRs/InvoiceRet/CurrencyRef": PathRule(since=(8, 0)),
+    "InvoiceAddRs/InvoiceRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "InvoiceAddRs/InvoiceRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "InvoiceAddRs/InvoiceRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "InvoiceAddRs/InvoiceRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceAddRs/InvoiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceAddRs/InvoiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/DiscountLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceAddRs/InvoiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "InvoiceAddRs/InvoiceRet/ExchangeRate": PathRule(since=(8, 0)),
+    "InvoiceAddRs/InvoiceRet/ExternalGUID": PathRule(since=(9, 0)),
+    "InvoiceAddRs/InvoiceRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/TxnLineID": PathRule(since=(2, 1)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceAddRs/InvoiceRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/IsPaid": PathRule(since=(2, 0)),
+    "InvoiceAddRs/InvoiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "InvoiceAddRs/InvoiceRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "InvoiceAddRs/InvoiceRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/LinkedTxn": PathRule(since=(1, 1)),
+    "InvoiceAddRs/InvoiceRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "InvoiceAddRs/InvoiceRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "InvoiceAddRs/InvoiceRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "InvoiceAddRs/InvoiceRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "InvoiceAddRs/InvoiceRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceAddRs/InvoiceRet/PONumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "InvoiceAddRs/InvoiceRet/RefNumber": PathRule(max_length=(("CA", 11), ("UK", 11), ("US", 11))),
+    "InvoiceAddRs/InvoiceRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "InvoiceAddRs/InvoiceRet/SalesTaxLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "InvoiceAddRs/InvoiceRet/ShippingLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceAddRs/InvoiceRet/TemplateRef": PathRule(since=(3, 0)),
+    "InvoiceAddRs/InvoiceRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceAddRs/InvoiceRet/TermsRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "InvoiceModRq": PathRule(since=(2, 1)),
@@ -3285,6 +9346,292 @@ PATH_RULES: dict[str, PathRule] = {
     "InvoiceModRq/InvoiceMod/TermsRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "InvoiceModRs": PathRule(since=(2, 1)),
+    "InvoiceModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "InvoiceModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "InvoiceModRs/InvoiceRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceModRs/InvoiceRet/BalanceRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "InvoiceModRs/InvoiceRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceModRs/InvoiceRet/CurrencyRef": PathRule(since=(8, 0)),
+    "InvoiceModRs/InvoiceRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "InvoiceModRs/InvoiceRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "InvoiceModRs/InvoiceRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "InvoiceModRs/InvoiceRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceModRs/InvoiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceModRs/InvoiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/DiscountLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceModRs/InvoiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "InvoiceModRs/InvoiceRet/ExchangeRate": PathRule(since=(8, 0)),
+    "InvoiceModRs/InvoiceRet/ExternalGUID": PathRule(since=(9, 0)),
+    "InvoiceModRs/InvoiceRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/TxnLineID": PathRule(since=(2, 1)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceModRs/InvoiceRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/IsPaid": PathRule(since=(2, 0)),
+    "InvoiceModRs/InvoiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "InvoiceModRs/InvoiceRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "InvoiceModRs/InvoiceRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/LinkedTxn": PathRule(since=(1, 1)),
+    "InvoiceModRs/InvoiceRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "InvoiceModRs/InvoiceRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "InvoiceModRs/InvoiceRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "InvoiceModRs/InvoiceRet/Memo": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "InvoiceModRs/InvoiceRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceModRs/InvoiceRet/PONumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "InvoiceModRs/InvoiceRet/RefNumber": PathRule(max_length=(("CA", 11), ("UK", 11), ("US", 11))),
+    "InvoiceModRs/InvoiceRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "InvoiceModRs/InvoiceRet/SalesTaxLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceModRs/InvoiceRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "InvoiceModRs/InvoiceRet/ShippingLineRet": PathRule(since=(4, 0), not_in=_(("CA", "UK", "US"))),
+    "InvoiceModRs/InvoiceRet/TemplateRef": PathRule(since=(3, 0)),
+    "InvoiceModRs/InvoiceRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceModRs/InvoiceRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "InvoiceQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "InvoiceQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "InvoiceQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -3299,6 +9646,299 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "InvoiceQueryRq/OwnerID": PathRule(since=(2, 0)),
     "InvoiceQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "InvoiceQueryRs/InvoiceRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BalanceRemainingInHomeCurrency": PathRule(since=(8, 0)),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceQueryRs/InvoiceRet/CurrencyRef": PathRule(since=(8, 0)),
+    "InvoiceQueryRs/InvoiceRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "InvoiceQueryRs/InvoiceRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "InvoiceQueryRs/InvoiceRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "InvoiceQueryRs/InvoiceRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceQueryRs/InvoiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceQueryRs/InvoiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ExchangeRate": PathRule(since=(8, 0)),
+    "InvoiceQueryRs/InvoiceRet/ExternalGUID": PathRule(since=(9, 0)),
+    "InvoiceQueryRs/InvoiceRet/FOB": PathRule(max_length=(("CA", 13), ("UK", 13), ("US", 13))),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/TxnLineID": PathRule(since=(2, 1)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef": PathRule(since=(12, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/InvoiceLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/IsPaid": PathRule(since=(2, 0)),
+    "InvoiceQueryRs/InvoiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "InvoiceQueryRs/InvoiceRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "InvoiceQueryRs/InvoiceRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/LinkedTxn": PathRule(since=(1, 1)),
+    "InvoiceQueryRs/InvoiceRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "InvoiceQueryRs/InvoiceRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "InvoiceQueryRs/InvoiceRet/LinkedTxn/TxnLineDetail": PathRule(not_in=_(("CA", "UK", "US"))),
+    "InvoiceQueryRs/InvoiceRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "InvoiceQueryRs/InvoiceRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "InvoiceQueryRs/InvoiceRet/PONumber": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "InvoiceQueryRs/InvoiceRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "InvoiceQueryRs/InvoiceRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "InvoiceQueryRs/InvoiceRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "InvoiceQueryRs/InvoiceRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "InvoiceQueryRs/InvoiceRet/TemplateRef": PathRule(since=(3, 0)),
+    "InvoiceQueryRs/InvoiceRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "InvoiceQueryRs/InvoiceRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemDiscountAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3321,6 +9961,40 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemDiscountAddRq/ItemDiscountAdd/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemDiscountAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemDiscountAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemDiscountAddRs/ItemDiscountRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemDiscountAddRs/ItemDiscountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemDiscountAddRs/ItemDiscountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountAddRs/ItemDiscountRet/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
     "ItemDiscountModRq": PathRule(since=(3, 0)),
@@ -3352,11 +10026,76 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemDiscountModRq/ItemDiscountMod/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "ItemDiscountModRs": PathRule(since=(3, 0)),
+    "ItemDiscountModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemDiscountModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemDiscountModRs/ItemDiscountRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemDiscountModRs/ItemDiscountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemDiscountModRs/ItemDiscountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountModRs/ItemDiscountRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
     "ItemDiscountQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemDiscountQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemDiscountQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemDiscountQueryRs/ItemDiscountRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemDiscountQueryRs/ItemDiscountRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemDiscountQueryRs/ItemDiscountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemDiscountQueryRs/ItemDiscountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemDiscountQueryRs/ItemDiscountRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
     "ItemGroupAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3374,6 +10113,33 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemGroupAddRq/ItemGroupAdd/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
     "ItemGroupAddRq/ItemGroupAdd/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
     "ItemGroupAddRq/ItemGroupAdd/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemGroupAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemGroupAddRs/ItemGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemGroupAddRs/ItemGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/ItemGroupLine/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupAddRs/ItemGroupRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemGroupAddRs/ItemGroupRet/SpecialItemType": PathRule(since=(6, 0)),
+    "ItemGroupAddRs/ItemGroupRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemGroupAddRs/ItemGroupRet/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemGroupModRq": PathRule(since=(3, 0)),
@@ -3399,10 +10165,61 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemGroupModRq/ItemGroupMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemGroupModRs": PathRule(since=(3, 0)),
+    "ItemGroupModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemGroupModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemGroupModRs/ItemGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemGroupModRs/ItemGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemGroupModRs/ItemGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupModRs/ItemGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemGroupModRs/ItemGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemGroupModRs/ItemGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemGroupModRs/ItemGroupRet/ItemGroupLine/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupModRs/ItemGroupRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemGroupModRs/ItemGroupRet/SpecialItemType": PathRule(since=(6, 0)),
+    "ItemGroupModRs/ItemGroupRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemGroupModRs/ItemGroupRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemGroupQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemGroupQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemGroupQueryRs/ItemGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemGroupQueryRs/ItemGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemGroupQueryRs/ItemGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupQueryRs/ItemGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemGroupQueryRs/ItemGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemGroupQueryRs/ItemGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemGroupQueryRs/ItemGroupRet/ItemGroupLine/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemGroupQueryRs/ItemGroupRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemGroupQueryRs/ItemGroupRet/SpecialItemType": PathRule(since=(6, 0)),
+    "ItemGroupQueryRs/ItemGroupRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemGroupQueryRs/ItemGroupRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemInventoryAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3452,6 +10269,68 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "ItemInventoryAddRq/ItemInventoryAdd/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
     "ItemInventoryAddRq/ItemInventoryAdd/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemInventoryAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemInventoryAddRs/ItemInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/QuantityOnSalesOrder": PathRule(since=(2, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryAddRs/ItemInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemInventoryAddRs/ItemInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemInventoryAssemblyAddRq": PathRule(since=(2, 0)),
@@ -3511,6 +10390,74 @@ PATH_RULES: dict[str, PathRule] = {
         since=(7, 0)
     ),
     "ItemInventoryAssemblyAddRq/ItemInventoryAssemblyAdd/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyAddRs": PathRule(since=(2, 0)),
+    "ItemInventoryAssemblyAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemInventoryAssemblyAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/ItemInventoryAssemblyLine/ItemInventoryRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/ManufacturerPartNumber": PathRule(
+        since=(12, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "ItemInventoryAssemblyAddRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemInventoryAssemblyModRq": PathRule(since=(3, 0)),
@@ -3579,12 +10526,144 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemInventoryAssemblyModRq/ItemInventoryAssemblyMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemInventoryAssemblyModRs": PathRule(since=(3, 0)),
+    "ItemInventoryAssemblyModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemInventoryAssemblyModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/ItemInventoryAssemblyLine/ItemInventoryRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/ManufacturerPartNumber": PathRule(
+        since=(12, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "ItemInventoryAssemblyModRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemInventoryAssemblyQueryRq": PathRule(since=(2, 0)),
     "ItemInventoryAssemblyQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemInventoryAssemblyQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemInventoryAssemblyQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemInventoryAssemblyQueryRs": PathRule(since=(2, 0)),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/ItemInventoryAssemblyLine/ItemInventoryRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/ManufacturerPartNumber": PathRule(
+        since=(12, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "ItemInventoryAssemblyQueryRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemInventoryModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3644,11 +10723,133 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemInventoryModRq/ItemInventoryMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemInventoryModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemInventoryModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemInventoryModRs/ItemInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/QuantityOnSalesOrder": PathRule(since=(2, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryModRs/ItemInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemInventoryModRs/ItemInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemInventoryQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemInventoryQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemInventoryQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/Max": PathRule(since=(13, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/QuantityOnSalesOrder": PathRule(since=(2, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemInventoryQueryRs/ItemInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemInventoryQueryRs/ItemInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemNonInventoryAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3702,6 +10903,71 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "ItemNonInventoryAddRq/ItemNonInventoryAdd/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
     "ItemNonInventoryAddRq/ItemNonInventoryAdd/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemNonInventoryAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemNonInventoryAddRs/ItemNonInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemNonInventoryModRq/IncludeRetElement": PathRule(
@@ -3780,11 +11046,137 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemNonInventoryModRq/ItemNonInventoryMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemNonInventoryModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemNonInventoryModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemNonInventoryModRs/ItemNonInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemNonInventoryQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemNonInventoryQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemNonInventoryQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemNonInventoryQueryRs/ItemNonInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemOtherChargeAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3833,6 +11225,65 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemOtherChargeAddRq/ItemOtherChargeAdd/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "ItemOtherChargeAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemOtherChargeAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemOtherChargeAddRs/ItemOtherChargeRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemOtherChargeModRq": PathRule(since=(3, 0)),
     "ItemOtherChargeModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -3900,11 +11351,126 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemOtherChargeModRq/ItemOtherChargeMod/SalesTaxCodeRef/FullName": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "ItemOtherChargeModRs": PathRule(since=(3, 0)),
+    "ItemOtherChargeModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemOtherChargeModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemOtherChargeModRs/ItemOtherChargeRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemOtherChargeQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemOtherChargeQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemOtherChargeQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemOtherChargeQueryRs/ItemOtherChargeRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemPaymentAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3927,6 +11493,37 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemPaymentAddRq/ItemPaymentAdd/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemPaymentAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemPaymentAddRs/ItemPaymentRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemPaymentAddRs/ItemPaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemPaymentAddRs/ItemPaymentRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentAddRs/ItemPaymentRet/PaymentMethodRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemPaymentModRq": PathRule(since=(3, 0)),
@@ -3956,15 +11553,534 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemPaymentModRq/ItemPaymentMod/PaymentMethodRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemPaymentModRs": PathRule(since=(3, 0)),
+    "ItemPaymentModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemPaymentModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemPaymentModRs/ItemPaymentRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemPaymentModRs/ItemPaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemPaymentModRs/ItemPaymentRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentModRs/ItemPaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemPaymentQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemPaymentQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemPaymentQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemPaymentQueryRs/ItemPaymentRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemPaymentQueryRs/ItemPaymentRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemPaymentQueryRs/ItemPaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemPaymentQueryRs/ItemPaymentRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemPaymentQueryRs/ItemPaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemDiscountRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemDiscountRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemDiscountRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemDiscountRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemDiscountRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemDiscountRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemDiscountRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemDiscountRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemDiscountRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemDiscountRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemDiscountRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemDiscountRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet": PathRule(since=(3, 0)),
+    "ItemQueryRs/ItemFixedAssetRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/AssetDesc": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/AssetNumber": PathRule(
+        max_length=(("CA", 10), ("UK", 10), ("US", 10))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemFixedAssetRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemFixedAssetRet/FixedAssetSalesInfo/SalesDesc": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/Location": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemFixedAssetRet/Notes": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/PONumber": PathRule(
+        max_length=(("CA", 30), ("UK", 30), ("US", 30))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/SerialNumber": PathRule(
+        max_length=(("CA", 30), ("UK", 30), ("US", 30))
+    ),
+    "ItemQueryRs/ItemFixedAssetRet/VendorOrPayeeName": PathRule(
+        max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemGroupRet/ItemGroupLine/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemGroupRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemGroupRet/SpecialItemType": PathRule(since=(6, 0)),
+    "ItemQueryRs/ItemGroupRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemQueryRs/ItemGroupRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemInventoryAssemblyRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemInventoryAssemblyRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemInventoryAssemblyRet/ItemInventoryAssemblyLine/ItemInventoryRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/ManufacturerPartNumber": PathRule(
+        since=(12, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/Max": PathRule(since=(13, 0)),
+    "ItemQueryRs/ItemInventoryAssemblyRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemQueryRs/ItemInventoryAssemblyRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryRet/AssetAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemInventoryRet/COGSAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryRet/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemInventoryRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemInventoryRet/Max": PathRule(since=(13, 0)),
+    "ItemQueryRs/ItemInventoryRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemInventoryRet/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemInventoryRet/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemInventoryRet/PurchaseTaxCodeRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemInventoryRet/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemQueryRs/ItemInventoryRet/QuantityOnSalesOrder": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemInventoryRet/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemQueryRs/ItemInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemNonInventoryRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemNonInventoryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemNonInventoryRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemNonInventoryRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemNonInventoryRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemQueryRs/ItemNonInventoryRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemOtherChargeRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemOtherChargeRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemOtherChargeRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemOtherChargeRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemOtherChargeRet/SpecialItemType": PathRule(since=(6, 0)),
+    "ItemQueryRs/ItemPaymentRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemPaymentRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemPaymentRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemPaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemPaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemPaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemPaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemPaymentRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemPaymentRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemPaymentRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemPaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemSalesTaxGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemSalesTaxGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSalesTaxGroupRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemSalesTaxRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemSalesTaxRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemSalesTaxRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemSalesTaxRet/SalesTaxReturnLineRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemSalesTaxRet/SalesTaxReturnLineRef/FullName": PathRule(
+        max_length=(("CA", 91), ("UK", 91))
+    ),
+    "ItemQueryRs/ItemSalesTaxRet/TaxVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemServiceRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemServiceRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemQueryRs/ItemServiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemServiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemServiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemServiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemServiceRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemServiceRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemServiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemQueryRs/ItemServiceRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemQueryRs/ItemServiceRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemQueryRs/ItemServiceRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemQueryRs/ItemServiceRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSubtotalRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemQueryRs/ItemSubtotalRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemQueryRs/ItemSubtotalRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemQueryRs/ItemSubtotalRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemQueryRs/ItemSubtotalRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemQueryRs/ItemSubtotalRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
+    "ItemQueryRs/ItemSubtotalRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemSalesTaxAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -3992,6 +12108,40 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSalesTaxAddRq/ItemSalesTaxAdd/TaxVendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "ItemSalesTaxAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSalesTaxAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/SalesTaxReturnLineRef": PathRule(
+        since=(8, 0), not_in=_(("US",))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/SalesTaxReturnLineRef/FullName": PathRule(
+        max_length=(("CA", 91), ("UK", 91))
+    ),
+    "ItemSalesTaxAddRs/ItemSalesTaxRet/TaxVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "ItemSalesTaxGroupAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4007,6 +12157,30 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemSalesTaxGroupAddRq/ItemSalesTaxGroupAdd/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSalesTaxGroupAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupAddRs/ItemSalesTaxGroupRet/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemSalesTaxGroupModRq": PathRule(since=(3, 0)),
@@ -4029,10 +12203,55 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSalesTaxGroupModRq/ItemSalesTaxGroupMod/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemSalesTaxGroupModRs": PathRule(since=(3, 0)),
+    "ItemSalesTaxGroupModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSalesTaxGroupModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupModRs/ItemSalesTaxGroupRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemSalesTaxGroupQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemSalesTaxGroupQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxGroupQueryRs/ItemSalesTaxGroupRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemSalesTaxModRq": PathRule(since=(3, 0)),
     "ItemSalesTaxModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4063,11 +12282,76 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSalesTaxModRq/ItemSalesTaxMod/TaxVendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "ItemSalesTaxModRs": PathRule(since=(3, 0)),
+    "ItemSalesTaxModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSalesTaxModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/SalesTaxReturnLineRef": PathRule(
+        since=(8, 0), not_in=_(("US",))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/SalesTaxReturnLineRef/FullName": PathRule(
+        max_length=(("CA", 91), ("UK", 91))
+    ),
+    "ItemSalesTaxModRs/ItemSalesTaxRet/TaxVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "ItemSalesTaxQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemSalesTaxQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemSalesTaxQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/ItemDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/SalesTaxReturnLineRef": PathRule(
+        since=(8, 0), not_in=_(("US",))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/SalesTaxReturnLineRef/FullName": PathRule(
+        max_length=(("CA", 91), ("UK", 91))
+    ),
+    "ItemSalesTaxQueryRs/ItemSalesTaxRet/TaxVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "ItemServiceAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4116,6 +12400,66 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "ItemServiceAddRq/ItemServiceAdd/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
     "ItemServiceAddRq/ItemServiceAdd/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemServiceAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemServiceAddRs/ItemServiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemServiceAddRs/ItemServiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemServiceAddRs/ItemServiceRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemServiceAddRs/ItemServiceRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemServiceAddRs/ItemServiceRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemServiceAddRs/ItemServiceRet/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "ItemServiceModRq/IncludeRetElement": PathRule(
@@ -4183,11 +12527,127 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemServiceModRq/ItemServiceMod/UnitOfMeasureSetRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemServiceModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemServiceModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemServiceModRs/ItemServiceRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemServiceModRs/ItemServiceRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemServiceModRs/ItemServiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceModRs/ItemServiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemServiceModRs/ItemServiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceModRs/ItemServiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemServiceModRs/ItemServiceRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemServiceModRs/ItemServiceRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceModRs/ItemServiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemServiceModRs/ItemServiceRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceModRs/ItemServiceRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemServiceModRs/ItemServiceRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemServiceModRs/ItemServiceRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemServiceQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "ItemServiceQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemServiceQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemServiceQueryRs/ItemServiceRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/ClassRef": PathRule(since=(12, 0)),
+    "ItemServiceQueryRs/ItemServiceRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemServiceQueryRs/ItemServiceRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemServiceQueryRs/ItemServiceRet/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "ItemServiceQueryRs/ItemServiceRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/ExpenseAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/IncomeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/PrefVendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/PurchaseTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesAndPurchase/SalesDesc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesOrPurchase/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesOrPurchase/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "ItemServiceQueryRs/ItemServiceRet/UnitOfMeasureSetRef": PathRule(since=(7, 0)),
+    "ItemServiceQueryRs/ItemServiceRet/UnitOfMeasureSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "ItemSubtotalAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4202,6 +12662,25 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSubtotalAddRq/ItemSubtotalAdd/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemSubtotalAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSubtotalAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSubtotalAddRs/ItemSubtotalRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSubtotalAddRs/ItemSubtotalRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSubtotalAddRs/ItemSubtotalRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalAddRs/ItemSubtotalRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSubtotalAddRs/ItemSubtotalRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSubtotalAddRs/ItemSubtotalRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalAddRs/ItemSubtotalRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemSubtotalModRq": PathRule(since=(3, 0)),
     "ItemSubtotalModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4219,10 +12698,45 @@ PATH_RULES: dict[str, PathRule] = {
     "ItemSubtotalModRq/ItemSubtotalMod/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "ItemSubtotalModRs": PathRule(since=(3, 0)),
+    "ItemSubtotalModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ItemSubtotalModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSubtotalModRs/ItemSubtotalRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSubtotalModRs/ItemSubtotalRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSubtotalModRs/ItemSubtotalRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalModRs/ItemSubtotalRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSubtotalModRs/ItemSubtotalRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSubtotalModRs/ItemSubtotalRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalModRs/ItemSubtotalRet/SpecialItemType": PathRule(since=(6, 0)),
     "ItemSubtotalQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "ItemSubtotalQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/BarCodeValue": PathRule(
+        since=(12, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/DataExtRet": PathRule(since=(2, 0)),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/ExternalGUID": PathRule(since=(8, 0)),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ItemSubtotalQueryRs/ItemSubtotalRet/SpecialItemType": PathRule(since=(6, 0)),
     "JournalEntryAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4283,6 +12797,74 @@ PATH_RULES: dict[str, PathRule] = {
     "JournalEntryAddRq/JournalEntryAdd/RefNumber": PathRule(
         max_length=(("CA", 11), ("UK", 11), ("US", 11))
     ),
+    "JournalEntryAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "JournalEntryAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/CurrencyRef": PathRule(since=(8, 0)),
+    "JournalEntryAddRs/JournalEntryRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/DataExtRet": PathRule(since=(2, 0)),
+    "JournalEntryAddRs/JournalEntryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/ExchangeRate": PathRule(since=(8, 0)),
+    "JournalEntryAddRs/JournalEntryRet/ExternalGUID": PathRule(since=(9, 0)),
+    "JournalEntryAddRs/JournalEntryRet/IsAdjustment": PathRule(since=(3, 0)),
+    "JournalEntryAddRs/JournalEntryRet/IsAmountsEnteredInHomeCurrency": PathRule(since=(8, 0)),
+    "JournalEntryAddRs/JournalEntryRet/IsHomeCurrencyAdjustment": PathRule(since=(8, 0)),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalCreditLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/JournalDebitLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryAddRs/JournalEntryRet/Memo": PathRule(not_in=_(("CA", "UK", "US"))),
+    "JournalEntryAddRs/JournalEntryRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
     "JournalEntryModRq": PathRule(since=(6, 0)),
     "JournalEntryModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4320,6 +12902,75 @@ PATH_RULES: dict[str, PathRule] = {
     "JournalEntryModRq/JournalEntryMod/RefNumber": PathRule(
         max_length=(("CA", 11), ("UK", 11), ("US", 11))
     ),
+    "JournalEntryModRs": PathRule(since=(6, 0)),
+    "JournalEntryModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "JournalEntryModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "JournalEntryModRs/JournalEntryRet/CurrencyRef": PathRule(since=(8, 0)),
+    "JournalEntryModRs/JournalEntryRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "JournalEntryModRs/JournalEntryRet/DataExtRet": PathRule(since=(2, 0)),
+    "JournalEntryModRs/JournalEntryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "JournalEntryModRs/JournalEntryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "JournalEntryModRs/JournalEntryRet/ExchangeRate": PathRule(since=(8, 0)),
+    "JournalEntryModRs/JournalEntryRet/ExternalGUID": PathRule(since=(9, 0)),
+    "JournalEntryModRs/JournalEntryRet/IsAdjustment": PathRule(since=(3, 0)),
+    "JournalEntryModRs/JournalEntryRet/IsAmountsEnteredInHomeCurrency": PathRule(since=(8, 0)),
+    "JournalEntryModRs/JournalEntryRet/IsHomeCurrencyAdjustment": PathRule(since=(8, 0)),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalCreditLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryModRs/JournalEntryRet/JournalDebitLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryModRs/JournalEntryRet/Memo": PathRule(not_in=_(("CA", "UK", "US"))),
+    "JournalEntryModRs/JournalEntryRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
     "JournalEntryQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "JournalEntryQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "JournalEntryQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -4333,11 +12984,77 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "JournalEntryQueryRq/OwnerID": PathRule(since=(2, 0)),
     "JournalEntryQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/CurrencyRef": PathRule(since=(8, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/DataExtRet": PathRule(since=(2, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/ExchangeRate": PathRule(since=(8, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/ExternalGUID": PathRule(since=(9, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/IsAdjustment": PathRule(since=(3, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/IsAmountsEnteredInHomeCurrency": PathRule(since=(8, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/IsHomeCurrencyAdjustment": PathRule(since=(8, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalCreditLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/BillableStatus": PathRule(since=(3, 0)),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/EntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/JournalDebitLine/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "JournalEntryQueryRs/JournalEntryRet/Memo": PathRule(not_in=_(("CA", "UK", "US"))),
+    "JournalEntryQueryRs/JournalEntryRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
     "ListDelRq": PathRule(since=(1, 1)),
+    "ListDelRs": PathRule(since=(1, 1)),
     "ListDeletedQueryRq": PathRule(since=(2, 0)),
     "ListDeletedQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "ListDeletedQueryRs": PathRule(since=(2, 0)),
     "PaymentMethodAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -4345,13 +13062,79 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "PaymentMethodAddRq/PaymentMethodAdd/PaymentMethodType": PathRule(since=(7, 0)),
+    "PaymentMethodAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "PaymentMethodAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PaymentMethodAddRs/PaymentMethodRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PaymentMethodAddRs/PaymentMethodRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PaymentMethodAddRs/PaymentMethodRet/PaymentMethodType": PathRule(since=(7, 0)),
     "PaymentMethodQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "PaymentMethodQueryRq/PaymentMethodType": PathRule(since=(7, 0)),
+    "PaymentMethodQueryRs/PaymentMethodRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PaymentMethodQueryRs/PaymentMethodRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PaymentMethodQueryRs/PaymentMethodRet/PaymentMethodType": PathRule(since=(7, 0)),
     "PreferencesQueryRq": PathRule(since=(1, 1)),
     "PreferencesQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "PreferencesQueryRs": PathRule(since=(1, 1)),
+    "PreferencesQueryRs/PreferencesRet/AccountingPreferences/AssignClassesTo": PathRule(
+        since=(12, 0)
+    ),
+    "PreferencesQueryRs/PreferencesRet/CurrentAppAccessRights/AutomaticLoginUserName": PathRule(
+        max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PreferencesQueryRs/PreferencesRet/FinanceChargePreferences/FinanceChargeAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PreferencesQueryRs/PreferencesRet/ItemsAndInventoryPreferences": PathRule(since=(11, 0)),
+    "PreferencesQueryRs/PreferencesRet/ItemsAndInventoryPreferences/IsBarcodeEnabled": PathRule(
+        since=(12, 0)
+    ),
+    "PreferencesQueryRs/PreferencesRet/ItemsAndInventoryPreferences/IsInventoryExpirationDateEnabled": PathRule(
+        since=(16, 0)
+    ),
+    "PreferencesQueryRs/PreferencesRet/ItemsAndInventoryPreferences/IsRSBEnabled": PathRule(
+        since=(12, 0)
+    ),
+    "PreferencesQueryRs/PreferencesRet/MultiCurrencyPreferences": PathRule(since=(8, 0)),
+    "PreferencesQueryRs/PreferencesRet/MultiCurrencyPreferences/HomeCurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "PreferencesQueryRs/PreferencesRet/MultiLocationInventoryPreferences": PathRule(
+        since=(10, 0), not_in=_(("CA", "UK"))
+    ),
+    "PreferencesQueryRs/PreferencesRet/PurchasesAndVendorsPreferences/DefaultDiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesAndCustomersPreferences/DefaultFOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesAndCustomersPreferences/DefaultShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesAndCustomersPreferences/PriceLevels": PathRule(
+        since=(4, 0)
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesTaxPreferences/DefaultItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesTaxPreferences/DefaultNonTaxableSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "PreferencesQueryRs/PreferencesRet/SalesTaxPreferences/DefaultTaxableSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
     "PurchaseOrderAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4533,6 +13316,318 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 99), ("UK", 99), ("US", 99))
     ),
     "PurchaseOrderAddRq/PurchaseOrderAdd/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "PurchaseOrderAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/CurrencyRef": PathRule(since=(8, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ExchangeRate": PathRule(since=(8, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ExternalGUID": PathRule(since=(9, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/IsFullyReceived": PathRule(since=(2, 1)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/IsManuallyClosed": PathRule(since=(2, 1)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "PurchaseOrderAddRs/PurchaseOrderRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/LinkedTxn": PathRule(since=(3, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsBilled": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/TxnLineID": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/IsBilled": PathRule(since=(11, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/ShipToEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/TemplateRef": PathRule(since=(3, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorMsg": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "PurchaseOrderAddRs/PurchaseOrderRet/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
     "PurchaseOrderModRq": PathRule(since=(2, 1)),
@@ -4754,6 +13849,319 @@ PATH_RULES: dict[str, PathRule] = {
     "PurchaseOrderModRq/PurchaseOrderMod/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "PurchaseOrderModRs": PathRule(since=(2, 1)),
+    "PurchaseOrderModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "PurchaseOrderModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/CurrencyRef": PathRule(since=(8, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ExchangeRate": PathRule(since=(8, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/ExternalGUID": PathRule(since=(9, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/IsFullyReceived": PathRule(since=(2, 1)),
+    "PurchaseOrderModRs/PurchaseOrderRet/IsManuallyClosed": PathRule(since=(2, 1)),
+    "PurchaseOrderModRs/PurchaseOrderRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "PurchaseOrderModRs/PurchaseOrderRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/LinkedTxn": PathRule(since=(3, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsBilled": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/TxnLineID": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/IsBilled": PathRule(since=(11, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/ShipToEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/TemplateRef": PathRule(since=(3, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorMsg": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "PurchaseOrderModRs/PurchaseOrderRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "PurchaseOrderQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "PurchaseOrderQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "PurchaseOrderQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -4768,6 +14176,316 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "PurchaseOrderQueryRq/OwnerID": PathRule(since=(2, 0)),
     "PurchaseOrderQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/CurrencyRef": PathRule(since=(8, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ExchangeRate": PathRule(since=(8, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ExternalGUID": PathRule(since=(9, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/IsFullyReceived": PathRule(since=(2, 1)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/IsManuallyClosed": PathRule(since=(2, 1)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/IsTaxIncluded": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/LinkedTxn": PathRule(since=(3, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsBilled": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/TxnLineID": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/IsBilled": PathRule(since=(11, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/IsManuallyClosed": PathRule(
+        since=(2, 1)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/ManufacturerPartNumber": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/ReceivedQuantity": PathRule(
+        since=(1, 1)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/UnbilledQuantity": PathRule(
+        since=(11, 0)
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/PurchaseOrderLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/ShipToEntityRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/TemplateRef": PathRule(since=(3, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorMsg": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "PurchaseOrderQueryRs/PurchaseOrderRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "ReceivePaymentAddRq": PathRule(since=(1, 1)),
     "ReceivePaymentAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4853,6 +14571,111 @@ PATH_RULES: dict[str, PathRule] = {
     "ReceivePaymentAddRq/ReceivePaymentAdd/RefNumber": PathRule(
         max_length=(("CA", 20), ("UK", 20), ("US", 20))
     ),
+    "ReceivePaymentAddRs": PathRule(since=(1, 1)),
+    "ReceivePaymentAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ReceivePaymentAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn": PathRule(since=(10, 0)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CurrencyRef": PathRule(since=(8, 0)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/ExchangeRate": PathRule(since=(8, 0)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/ExternalGUID": PathRule(since=(9, 0)),
+    "ReceivePaymentAddRs/ReceivePaymentRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentAddRs/ReceivePaymentRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "ReceivePaymentModRq": PathRule(since=(6, 0)),
     "ReceivePaymentModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -4928,6 +14751,111 @@ PATH_RULES: dict[str, PathRule] = {
     "ReceivePaymentModRq/ReceivePaymentMod/RefNumber": PathRule(
         max_length=(("CA", 20), ("UK", 20), ("US", 20))
     ),
+    "ReceivePaymentModRs": PathRule(since=(6, 0)),
+    "ReceivePaymentModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "ReceivePaymentModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn": PathRule(since=(10, 0)),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CurrencyRef": PathRule(since=(8, 0)),
+    "ReceivePaymentModRs/ReceivePaymentRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ReceivePaymentModRs/ReceivePaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/ExchangeRate": PathRule(since=(8, 0)),
+    "ReceivePaymentModRs/ReceivePaymentRet/ExternalGUID": PathRule(since=(9, 0)),
+    "ReceivePaymentModRs/ReceivePaymentRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentModRs/ReceivePaymentRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "ReceivePaymentQueryRq": PathRule(since=(1, 1)),
     "ReceivePaymentQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "ReceivePaymentQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
@@ -4942,6 +14870,107 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "ReceivePaymentQueryRq/OwnerID": PathRule(since=(2, 0)),
     "ReceivePaymentQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "ReceivePaymentQueryRs": PathRule(since=(1, 1)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/ARAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/DiscountAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef": PathRule(
+        since=(11, 0)
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/DiscountClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn": PathRule(since=(10, 0)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/LinkType": PathRule(
+        since=(3, 0)
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/AppliedToTxnRet/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CurrencyRef": PathRule(since=(8, 0)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/DataExtRet": PathRule(since=(2, 0)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/ExchangeRate": PathRule(since=(8, 0)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/ExternalGUID": PathRule(since=(9, 0)),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "ReceivePaymentQueryRs/ReceivePaymentRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "SalesReceiptAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5239,6 +15268,441 @@ PATH_RULES: dict[str, PathRule] = {
     "SalesReceiptAddRq/SalesReceiptAdd/TemplateRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "SalesReceiptAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "SalesReceiptAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CheckNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CurrencyRef": PathRule(since=(8, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ExchangeRate": PathRule(since=(8, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/ExternalGUID": PathRule(since=(9, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "SalesReceiptAddRs/SalesReceiptRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/TemplateRef": PathRule(since=(3, 0)),
+    "SalesReceiptAddRs/SalesReceiptRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptAddRs/SalesReceiptRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "SalesReceiptModRq": PathRule(since=(5, 0)),
     "SalesReceiptModRq/IncludeRetElement": PathRule(
         max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -5479,6 +15943,442 @@ PATH_RULES: dict[str, PathRule] = {
     "SalesReceiptModRq/SalesReceiptMod/TemplateRef/FullName": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "SalesReceiptModRs": PathRule(since=(5, 0)),
+    "SalesReceiptModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "SalesReceiptModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CheckNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CurrencyRef": PathRule(since=(8, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ExchangeRate": PathRule(since=(8, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/ExternalGUID": PathRule(since=(9, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "SalesReceiptModRs/SalesReceiptRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/TxnLineID": PathRule(since=(3, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/TemplateRef": PathRule(since=(3, 0)),
+    "SalesReceiptModRs/SalesReceiptRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptModRs/SalesReceiptRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "SalesReceiptQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "SalesReceiptQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "SalesReceiptQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -5492,6 +16392,441 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "SalesReceiptQueryRq/OwnerID": PathRule(since=(2, 0)),
     "SalesReceiptQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/BillAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CheckNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo": PathRule(since=(4, 1)),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CurrencyRef": PathRule(since=(8, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CustomerMsgRef/FullName": PathRule(
+        max_length=(("CA", 101), ("UK", 101), ("US", 101))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/CustomerSalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/DepositToAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/DiscountLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ExchangeRate": PathRule(since=(8, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/ExternalGUID": PathRule(since=(9, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/FOB": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/IsTaxIncluded": PathRule(since=(6, 0), not_in=_(("US",))),
+    "SalesReceiptQueryRs/SalesReceiptRet/IsToBeEmailed": PathRule(since=(6, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/Other": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/PaymentMethodRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/RefNumber": PathRule(
+        max_length=(("CA", 11), ("UK", 11), ("US", 11))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet": PathRule(
+        since=(2, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/ServiceDate": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/TxnLineID": PathRule(
+        since=(3, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineGroupRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CommercialCardCode": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardAddress": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardNumber": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardPostalCode": PathRule(
+        max_length=(("CA", 18), ("UK", 18), ("US", 18))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/CreditCardTxnType": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/NameOnCard": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnInputInfo/TransactionMode": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/AuthorizationCode": PathRule(
+        max_length=(("CA", 12), ("UK", 12), ("US", 12))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CardSecurityCodeMatch": PathRule(
+        since=(6, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ClientTransID": PathRule(
+        since=(6, 0), max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/CreditCardTransID": PathRule(
+        max_length=(("CA", 24), ("UK", 24), ("US", 24))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/MerchantAccountNumber": PathRule(
+        max_length=(("CA", 32), ("UK", 32), ("US", 32))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ReconBatchID": PathRule(
+        max_length=(("CA", 84), ("UK", 84), ("US", 84))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/CreditCardTxnInfo/CreditCardTxnResultInfo/ResultMessage": PathRule(
+        max_length=(("CA", 60), ("UK", 60), ("US", 60))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet": PathRule(since=(2, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/IsTaxable": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/Other1": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/Other2": PathRule(
+        since=(6, 0), max_length=(("CA", 29), ("UK", 29), ("US", 29))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesReceiptLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/SalesTaxLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock": PathRule(since=(6, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShipMethodRef/FullName": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/ShippingLineRet": PathRule(
+        since=(4, 0), not_in=_(("CA", "UK", "US"))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/TemplateRef": PathRule(since=(3, 0)),
+    "SalesReceiptQueryRs/SalesReceiptRet/TemplateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesReceiptQueryRs/SalesReceiptRet/TotalAmountInHomeCurrency": PathRule(since=(8, 0)),
     "SalesTaxCodeAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5509,6 +16844,29 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 31), ("UK", 31))
     ),
     "SalesTaxCodeAddRq/SalesTaxCodeAdd/Name": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
+    "SalesTaxCodeAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "SalesTaxCodeAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/Desc": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/ItemPurchaseTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/ItemPurchaseTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/ItemSalesTaxRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeAddRs/SalesTaxCodeRet/Name": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
     "SalesTaxCodeModRq": PathRule(since=(8, 0)),
@@ -5534,8 +16892,53 @@ PATH_RULES: dict[str, PathRule] = {
     "SalesTaxCodeModRq/SalesTaxCodeMod/Name": PathRule(
         max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
+    "SalesTaxCodeModRs": PathRule(since=(8, 0)),
+    "SalesTaxCodeModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "SalesTaxCodeModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/Desc": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/ItemPurchaseTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/ItemPurchaseTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/ItemSalesTaxRef": PathRule(since=(6, 0), not_in=_(("US",))),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeModRs/SalesTaxCodeRet/Name": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
+    ),
     "SalesTaxCodeQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/Desc": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/ItemPurchaseTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/ItemPurchaseTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/ItemSalesTaxRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/ItemSalesTaxRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31))
+    ),
+    "SalesTaxCodeQueryRs/SalesTaxCodeRet/Name": PathRule(
+        max_length=(("CA", 3), ("UK", 3), ("US", 3))
     ),
     "StandardTermsAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
@@ -5543,18 +16946,55 @@ PATH_RULES: dict[str, PathRule] = {
     "StandardTermsAddRq/StandardTermsAdd/Name": PathRule(
         max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
+    "StandardTermsAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "StandardTermsAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "StandardTermsAddRs/StandardTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "StandardTermsAddRs/StandardTermsRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
     "StandardTermsQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
+    ),
+    "StandardTermsQueryRs/StandardTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "StandardTermsQueryRs/StandardTermsRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
     ),
     "TermsQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "TermsQueryRs/DateDrivenTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "TermsQueryRs/DateDrivenTermsRet/Name": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "TermsQueryRs/StandardTermsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "TermsQueryRs/StandardTermsRet/Name": PathRule(max_length=(("CA", 31), ("UK", 31), ("US", 31))),
     "TxnDelRq": PathRule(since=(1, 1)),
+    "TxnDelRs": PathRule(since=(1, 1)),
+    "TxnDelRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "TxnDelRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "TxnDeletedQueryRq": PathRule(since=(2, 0)),
     "TxnDeletedQueryRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
+    "TxnDeletedQueryRs": PathRule(since=(2, 0)),
     "TxnVoidRq": PathRule(since=(1, 1)),
+    "TxnVoidRs": PathRule(since=(1, 1)),
+    "TxnVoidRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "TxnVoidRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
     "VendorAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5730,6 +17170,208 @@ PATH_RULES: dict[str, PathRule] = {
     "VendorAddRq/VendorAdd/VendorTypeRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
+    "VendorAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "VendorAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorAddRs/VendorRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "VendorAddRs/VendorRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "VendorAddRs/VendorRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorAddRs/VendorRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorAddRs/VendorRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "VendorAddRs/VendorRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorAddRs/VendorRet/AltContact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorAddRs/VendorRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorAddRs/VendorRet/BillingRateRef": PathRule(since=(6, 0)),
+    "VendorAddRs/VendorRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "VendorAddRs/VendorRet/ClassRef": PathRule(since=(12, 0)),
+    "VendorAddRs/VendorRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorAddRs/VendorRet/CompanyName": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorAddRs/VendorRet/Contact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorAddRs/VendorRet/ContactsRet": PathRule(since=(12, 0)),
+    "VendorAddRs/VendorRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorAddRs/VendorRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorAddRs/VendorRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorAddRs/VendorRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorAddRs/VendorRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorAddRs/VendorRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "VendorAddRs/VendorRet/Email": PathRule(max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))),
+    "VendorAddRs/VendorRet/ExternalGUID": PathRule(since=(8, 0)),
+    "VendorAddRs/VendorRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorAddRs/VendorRet/FirstName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorAddRs/VendorRet/IsSalesTaxAgency": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/IsTaxAgency": PathRule(since=(6, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/IsTaxOnTax": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/IsTaxTrackedOnPurchases": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/IsTaxTrackedOnSales": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/IsVendorEligibleFor1099": PathRule(not_in=_(("CA", "UK"))),
+    "VendorAddRs/VendorRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorAddRs/VendorRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "VendorAddRs/VendorRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorAddRs/VendorRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorAddRs/VendorRet/NameOnCheck": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorAddRs/VendorRet/Notes": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "VendorAddRs/VendorRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorAddRs/VendorRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorAddRs/VendorRet/PrefillAccountRef": PathRule(since=(8, 0)),
+    "VendorAddRs/VendorRet/PrefillAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorAddRs/VendorRet/ReportingPeriod": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/SalesTaxCodeRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "VendorAddRs/VendorRet/SalesTaxCountry": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/SalesTaxReturnRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/SalesTaxReturnRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41))
+    ),
+    "VendorAddRs/VendorRet/Salutation": PathRule(max_length=(("CA", 15), ("UK", 15), ("US", 15))),
+    "VendorAddRs/VendorRet/ShipAddress": PathRule(since=(11, 0)),
+    "VendorAddRs/VendorRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorAddRs/VendorRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorAddRs/VendorRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorAddRs/VendorRet/TaxOnPurchasesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/TaxOnPurchasesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorAddRs/VendorRet/TaxOnSalesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorAddRs/VendorRet/TaxOnSalesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorAddRs/VendorRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "VendorAddRs/VendorRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorAddRs/VendorRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorAddRs/VendorRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "VendorAddRs/VendorRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorAddRs/VendorRet/VendorTaxIdent": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorAddRs/VendorRet/VendorTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
     "VendorCreditAddRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -5863,6 +17505,217 @@ PATH_RULES: dict[str, PathRule] = {
         max_length=(("CA", 3), ("UK", 3))
     ),
     "VendorCreditAddRq/VendorCreditAdd/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorCreditAddRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "VendorCreditAddRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/APAccountRef": PathRule(since=(2, 0)),
+    "VendorCreditAddRs/VendorCreditRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/CreditAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "VendorCreditAddRs/VendorCreditRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorCreditAddRs/VendorCreditRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorCreditAddRs/VendorCreditRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExchangeRate": PathRule(since=(8, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ExternalGUID": PathRule(since=(9, 0)),
+    "VendorCreditAddRs/VendorCreditRet/IsTaxIncluded": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(
+        since=(2, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/LinkedTxn": PathRule(since=(2, 0)),
+    "VendorCreditAddRs/VendorCreditRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "VendorCreditAddRs/VendorCreditRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/SalesTaxCodeRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorCreditAddRs/VendorCreditRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditAddRs/VendorCreditRet/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
     "VendorCreditModRq": PathRule(since=(8, 0)),
@@ -6034,6 +17887,218 @@ PATH_RULES: dict[str, PathRule] = {
     "VendorCreditModRq/VendorCreditMod/VendorRef/FullName": PathRule(
         max_length=(("CA", 41), ("UK", 41), ("US", 41))
     ),
+    "VendorCreditModRs": PathRule(since=(8, 0)),
+    "VendorCreditModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "VendorCreditModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorCreditModRs/VendorCreditRet/APAccountRef": PathRule(since=(2, 0)),
+    "VendorCreditModRs/VendorCreditRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditModRs/VendorCreditRet/CreditAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "VendorCreditModRs/VendorCreditRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorCreditModRs/VendorCreditRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorCreditModRs/VendorCreditRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorCreditModRs/VendorCreditRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExchangeRate": PathRule(since=(8, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/VendorRef/FullName": PathRule(since=(16, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "VendorCreditModRs/VendorCreditRet/ExternalGUID": PathRule(since=(9, 0)),
+    "VendorCreditModRs/VendorCreditRet/IsTaxIncluded": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(
+        since=(2, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditModRs/VendorCreditRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditModRs/VendorCreditRet/LinkedTxn": PathRule(since=(2, 0)),
+    "VendorCreditModRs/VendorCreditRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "VendorCreditModRs/VendorCreditRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditModRs/VendorCreditRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditModRs/VendorCreditRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditModRs/VendorCreditRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditModRs/VendorCreditRet/SalesTaxCodeRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorCreditModRs/VendorCreditRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditModRs/VendorCreditRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "VendorCreditQueryRq/AccountFilter/ListID": PathRule(since=(2, 0)),
     "VendorCreditQueryRq/AccountFilter/ListIDWithChildren": PathRule(since=(2, 0)),
     "VendorCreditQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
@@ -6048,6 +18113,219 @@ PATH_RULES: dict[str, PathRule] = {
     ),
     "VendorCreditQueryRq/OwnerID": PathRule(since=(2, 0)),
     "VendorCreditQueryRq/RefNumberCaseSensitive": PathRule(since=(4, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/APAccountRef": PathRule(since=(2, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/APAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/CreditAmountInHomeCurrency": PathRule(since=(8, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExchangeRate": PathRule(since=(8, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/AccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/VendorRef": PathRule(since=(16, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/VendorRef/FullName": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ExpenseLineRet/VendorRef/ListID": PathRule(since=(16, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ExternalGUID": PathRule(since=(9, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/IsTaxIncluded": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/DataExt": PathRule(since=(13, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/DataExt/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemGroupRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/BillableStatus": PathRule(
+        since=(2, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef": PathRule(
+        since=(10, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef": PathRule(
+        since=(13, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef": PathRule(
+        since=(7, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/TxnLineID": PathRule(since=(3, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemGroupLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/BillableStatus": PathRule(since=(2, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/CustomerRef/FullName": PathRule(
+        max_length=(("CA", 209), ("UK", 209), ("US", 209))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/DataExtRet": PathRule(since=(13, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/Desc": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/ExpirationDateForSerialLotNumber": PathRule(
+        since=(16, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef": PathRule(
+        since=(12, 0)
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/InventorySiteLocationRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/InventorySiteRef": PathRule(since=(10, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/InventorySiteRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/LotNumber": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef": PathRule(since=(7, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/OverrideUOMSetRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/SalesRepRef": PathRule(since=(13, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/SalesRepRef/FullName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef": PathRule(
+        since=(6, 0), not_in=_(("US",))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/SerialNumber": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/TaxAmount": PathRule(
+        since=(6, 1), not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/ItemLineRet/UnitOfMeasure": PathRule(
+        since=(7, 0), max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/LinkedTxn": PathRule(since=(2, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/LinkedTxn/LinkType": PathRule(since=(3, 0)),
+    "VendorCreditQueryRs/VendorCreditRet/LinkedTxn/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/LinkedTxn/TxnLineDetail": PathRule(
+        not_in=_(("CA", "UK", "US"))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/Memo": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/RefNumber": PathRule(
+        max_length=(("CA", 20), ("UK", 20), ("US", 20))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/SalesTaxCodeRef": PathRule(
+        since=(8, 0), not_in=_(("US",))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/SalesTaxCodeRef/FullName": PathRule(
+        max_length=(("CA", 3), ("UK", 3))
+    ),
+    "VendorCreditQueryRs/VendorCreditRet/VendorRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
     "VendorModRq/IncludeRetElement": PathRule(
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
@@ -6230,6 +18508,208 @@ PATH_RULES: dict[str, PathRule] = {
     "VendorModRq/VendorMod/VendorTypeRef/FullName": PathRule(
         max_length=(("CA", 159), ("UK", 159), ("US", 159))
     ),
+    "VendorModRs/ErrorRecovery": PathRule(since=(11, 0)),
+    "VendorModRs/ErrorRecovery/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorModRs/VendorRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "VendorModRs/VendorRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "VendorModRs/VendorRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorModRs/VendorRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorModRs/VendorRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "VendorModRs/VendorRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorModRs/VendorRet/AltContact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorModRs/VendorRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorModRs/VendorRet/BillingRateRef": PathRule(since=(6, 0)),
+    "VendorModRs/VendorRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "VendorModRs/VendorRet/ClassRef": PathRule(since=(12, 0)),
+    "VendorModRs/VendorRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorModRs/VendorRet/CompanyName": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorModRs/VendorRet/Contact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorModRs/VendorRet/ContactsRet": PathRule(since=(12, 0)),
+    "VendorModRs/VendorRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorModRs/VendorRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorModRs/VendorRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorModRs/VendorRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorModRs/VendorRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorModRs/VendorRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/EditSequence": PathRule(max_length=(("CA", 16), ("UK", 16), ("US", 16))),
+    "VendorModRs/VendorRet/Email": PathRule(max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))),
+    "VendorModRs/VendorRet/ExternalGUID": PathRule(since=(8, 0)),
+    "VendorModRs/VendorRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorModRs/VendorRet/FirstName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorModRs/VendorRet/IsSalesTaxAgency": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/IsTaxAgency": PathRule(since=(6, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/IsTaxOnTax": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/IsTaxTrackedOnPurchases": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/IsTaxTrackedOnSales": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/IsVendorEligibleFor1099": PathRule(not_in=_(("CA", "UK"))),
+    "VendorModRs/VendorRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorModRs/VendorRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "VendorModRs/VendorRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorModRs/VendorRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorModRs/VendorRet/NameOnCheck": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorModRs/VendorRet/Notes": PathRule(max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))),
+    "VendorModRs/VendorRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorModRs/VendorRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorModRs/VendorRet/PrefillAccountRef": PathRule(since=(8, 0)),
+    "VendorModRs/VendorRet/PrefillAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorModRs/VendorRet/ReportingPeriod": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/SalesTaxCodeRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "VendorModRs/VendorRet/SalesTaxCountry": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/SalesTaxReturnRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/SalesTaxReturnRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41))
+    ),
+    "VendorModRs/VendorRet/Salutation": PathRule(max_length=(("CA", 15), ("UK", 15), ("US", 15))),
+    "VendorModRs/VendorRet/ShipAddress": PathRule(since=(11, 0)),
+    "VendorModRs/VendorRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorModRs/VendorRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorModRs/VendorRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorModRs/VendorRet/TaxOnPurchasesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/TaxOnPurchasesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorModRs/VendorRet/TaxOnSalesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorModRs/VendorRet/TaxOnSalesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorModRs/VendorRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "VendorModRs/VendorRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorModRs/VendorRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorModRs/VendorRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "VendorModRs/VendorRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorModRs/VendorRet/VendorTaxIdent": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorModRs/VendorRet/VendorTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
     "VendorQueryRq/ClassFilter": PathRule(since=(12, 0)),
     "VendorQueryRq/CurrencyFilter": PathRule(since=(8, 0)),
     "VendorQueryRq/CurrencyFilter/FullName": PathRule(
@@ -6239,4 +18719,212 @@ PATH_RULES: dict[str, PathRule] = {
         since=(4, 0), max_length=(("CA", 50), ("UK", 50), ("US", 50))
     ),
     "VendorQueryRq/OwnerID": PathRule(since=(2, 0)),
+    "VendorQueryRs/VendorRet/AccountNumber": PathRule(
+        max_length=(("CA", 99), ("UK", 99), ("US", 99))
+    ),
+    "VendorQueryRs/VendorRet/AdditionalContactRef": PathRule(since=(12, 0)),
+    "VendorQueryRs/VendorRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorQueryRs/VendorRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorQueryRs/VendorRet/AdditionalNotesRet": PathRule(since=(12, 0)),
+    "VendorQueryRs/VendorRet/AdditionalNotesRet/Note": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorQueryRs/VendorRet/AltContact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorQueryRs/VendorRet/AltPhone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorQueryRs/VendorRet/BillingRateRef": PathRule(since=(6, 0)),
+    "VendorQueryRs/VendorRet/BillingRateRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/Cc": PathRule(
+        since=(12, 0), max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "VendorQueryRs/VendorRet/ClassRef": PathRule(since=(12, 0)),
+    "VendorQueryRs/VendorRet/ClassRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorQueryRs/VendorRet/CompanyName": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/Contact": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorQueryRs/VendorRet/ContactsRet": PathRule(since=(12, 0)),
+    "VendorQueryRs/VendorRet/ContactsRet/AdditionalContactRef/ContactName": PathRule(
+        max_length=(("CA", 40), ("UK", 40), ("US", 40))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/AdditionalContactRef/ContactValue": PathRule(
+        max_length=(("CA", 255), ("UK", 255), ("US", 255))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/Contact": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/FirstName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/JobTitle": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/LastName": PathRule(
+        max_length=(("CA", 25), ("UK", 25), ("US", 25))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/MiddleName": PathRule(
+        max_length=(("CA", 5), ("UK", 5), ("US", 5))
+    ),
+    "VendorQueryRs/VendorRet/ContactsRet/Salutation": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorQueryRs/VendorRet/CurrencyRef": PathRule(since=(8, 0)),
+    "VendorQueryRs/VendorRet/CurrencyRef/FullName": PathRule(
+        max_length=(("CA", 64), ("UK", 64), ("US", 64))
+    ),
+    "VendorQueryRs/VendorRet/DataExtRet": PathRule(since=(2, 0)),
+    "VendorQueryRs/VendorRet/DataExtRet/DataExtName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/EditSequence": PathRule(
+        max_length=(("CA", 16), ("UK", 16), ("US", 16))
+    ),
+    "VendorQueryRs/VendorRet/Email": PathRule(
+        max_length=(("CA", 1023), ("UK", 1023), ("US", 1023))
+    ),
+    "VendorQueryRs/VendorRet/ExternalGUID": PathRule(since=(8, 0)),
+    "VendorQueryRs/VendorRet/Fax": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorQueryRs/VendorRet/FirstName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorQueryRs/VendorRet/IsSalesTaxAgency": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/IsTaxAgency": PathRule(since=(6, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/IsTaxOnTax": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/IsTaxTrackedOnPurchases": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/IsTaxTrackedOnSales": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/IsVendorEligibleFor1099": PathRule(not_in=_(("CA", "UK"))),
+    "VendorQueryRs/VendorRet/JobTitle": PathRule(
+        since=(12, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/LastName": PathRule(max_length=(("CA", 25), ("UK", 25), ("US", 25))),
+    "VendorQueryRs/VendorRet/MiddleName": PathRule(max_length=(("CA", 5), ("UK", 5), ("US", 5))),
+    "VendorQueryRs/VendorRet/Mobile": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorQueryRs/VendorRet/Name": PathRule(max_length=(("CA", 41), ("UK", 41), ("US", 41))),
+    "VendorQueryRs/VendorRet/NameOnCheck": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/Notes": PathRule(
+        max_length=(("CA", 4095), ("UK", 4095), ("US", 4095))
+    ),
+    "VendorQueryRs/VendorRet/Pager": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorQueryRs/VendorRet/Phone": PathRule(max_length=(("CA", 21), ("UK", 21), ("US", 21))),
+    "VendorQueryRs/VendorRet/PrefillAccountRef": PathRule(since=(8, 0)),
+    "VendorQueryRs/VendorRet/PrefillAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
+    "VendorQueryRs/VendorRet/ReportingPeriod": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/SalesTaxCodeRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/SalesTaxCodeRef/FullName": PathRule(max_length=(("CA", 3), ("UK", 3))),
+    "VendorQueryRs/VendorRet/SalesTaxCountry": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/SalesTaxReturnRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/SalesTaxReturnRef/FullName": PathRule(
+        max_length=(("CA", 41), ("UK", 41))
+    ),
+    "VendorQueryRs/VendorRet/Salutation": PathRule(max_length=(("CA", 15), ("UK", 15), ("US", 15))),
+    "VendorQueryRs/VendorRet/ShipAddress": PathRule(since=(11, 0)),
+    "VendorQueryRs/VendorRet/ShipAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorQueryRs/VendorRet/ShipAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorQueryRs/VendorRet/Suffix": PathRule(not_in=_(("CA", "UK", "US"))),
+    "VendorQueryRs/VendorRet/TaxOnPurchasesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/TaxOnPurchasesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorQueryRs/VendorRet/TaxOnSalesAccountRef": PathRule(since=(8, 0), not_in=_(("US",))),
+    "VendorQueryRs/VendorRet/TaxOnSalesAccountRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159))
+    ),
+    "VendorQueryRs/VendorRet/TaxRegistrationNumber": PathRule(
+        since=(8, 0), not_in=_(("US",)), max_length=(("CA", 30), ("UK", 30))
+    ),
+    "VendorQueryRs/VendorRet/TermsRef/FullName": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Addr4": PathRule(
+        since=(2, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Addr5": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/City": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Country": PathRule(
+        max_length=(("CA", 31), ("UK", 31), ("US", 31))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/Note": PathRule(
+        since=(6, 0), max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/PostalCode": PathRule(
+        max_length=(("CA", 13), ("UK", 13), ("US", 13))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddress/State": PathRule(
+        max_length=(("CA", 21), ("UK", 21), ("US", 21))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddressBlock": PathRule(since=(6, 0)),
+    "VendorQueryRs/VendorRet/VendorAddressBlock/Addr1": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddressBlock/Addr2": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddressBlock/Addr3": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddressBlock/Addr4": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorAddressBlock/Addr5": PathRule(
+        max_length=(("CA", 41), ("UK", 41), ("US", 41))
+    ),
+    "VendorQueryRs/VendorRet/VendorTaxIdent": PathRule(
+        max_length=(("CA", 15), ("UK", 15), ("US", 15))
+    ),
+    "VendorQueryRs/VendorRet/VendorTypeRef/FullName": PathRule(
+        max_length=(("CA", 159), ("UK", 159), ("US", 159))
+    ),
 }
