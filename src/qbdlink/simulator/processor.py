@@ -17,8 +17,15 @@ from typing import Any
 
 from ..qbxml import messages as m
 from ..qbxml.decode import decode_request_set
-from ..qbxml.encode import encode_response_set
-from ..qbxml.errors import QbxmlStructureError, QbxmlSyntaxError, UnsupportedVersionError
+from ..qbxml.encode import EncodeTarget, encode_request_set, encode_response_set
+from ..qbxml.errors import (
+    FieldTooLongError,
+    InvalidFieldError,
+    QbxmlStructureError,
+    QbxmlSyntaxError,
+    UnsupportedElementError,
+    UnsupportedVersionError,
+)
 from ..qbxml.hresult import QuickBooksConnectionError, error_for_hresult
 from ..qbxml.schema import QbxmlObject
 from ..qbxml.versions import QbxmlVersion
@@ -117,12 +124,29 @@ class Processor:
                 break
         return responses
 
+    def _check_against_edition(self, request: QbxmlObject) -> None:
+        # QuickBooks checks what it receives against its own edition and version: an element
+        # the edition lacks is a parse error (its schema has no such element), a value longer
+        # than the edition keeps is status 3070.
+        target = EncodeTarget(self.context.version, self.context.edition)
+        try:
+            encode_request_set([request], target=target)
+        except UnsupportedElementError as exc:
+            raise self._parse_error(exc.message) from None
+        except FieldTooLongError as exc:
+            raise StatusError(
+                3070, f"The string in the field {exc.path.rsplit('/', 1)[-1]} is too long."
+            ) from None
+        except InvalidFieldError as exc:
+            raise StatusError(3000 if "ID" in exc.path else 3210, exc.message) from None
+
     def _one(self, request: QbxmlObject) -> QbxmlObject:
         request_tag = request._spec.tag or type(request).__name__
         # Any: every *Rs class takes the status attributes, which QbxmlObject cannot express.
         response_class: Any = m.RESPONSES[request_tag[:-2] + "Rs"]
         request_id = getattr(request, "request_id", None)
         try:
+            self._check_against_edition(request)
             fields, status = self._answer(request)
         except StatusError as failure:
             return response_class(  # type: ignore[no-any-return]
