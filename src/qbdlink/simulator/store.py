@@ -138,6 +138,7 @@ class CompanyStore:
         self._db = connection
         self.path = path
         self._lock = threading.RLock()
+        self._depth = 0
 
     # ---- files ------------------------------------------------------------------------------
     @classmethod
@@ -176,14 +177,28 @@ class CompanyStore:
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """One atomic change: everything inside commits together or not at all."""
+        """One atomic change: everything inside commits together or not at all.
+
+        Re-entrant: a write inside a write joins it (a payment re-saving the invoices it
+        pays, or a generator adding thousands of records in one transaction).
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
             self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self._db.execute("COMMIT")
 
     # ---- meta and counters ------------------------------------------------------------------
