@@ -1,11 +1,11 @@
 """Company files: creating one for an edition, and what HostQuery / CompanyQuery answer.
 
 Each edition reports its own product name, country and qbXML versions, as QuickBooks does in
-``HostRet`` and ``QBXMLVersionsForSession``. The version lists follow reference/qbxml.md
-section 3: every US release since 2002; Canadian and UK builds listed their ``CA``/``UK``
-prefixed versions before 6.0 and share the plain ones from 6.0 on. The highest version
-current CA/UK builds support is not documented (reference: "?"); we give them 13.0 (UK
-QuickBooks 2022 support ended before 16.0), an approximation listed in FIDELITY.md.
+``HostRet`` and ``QBXMLVersionsForSession``. US follows the version-year table of
+reference/qbxml.md section 3 (2.1 and 4.1 were US point releases). CA and UK are
+approximations: the reference has no list for current CA/UK builds, so they get the pre-2008
+regional specifications (CA2.0, CA3.0, UK2.0, UK3.0) and the one-for-all versions from 6.0 up
+to their product year's version (CA 2023: 16.0, UK 2022: 15.0). Listed in FIDELITY.md.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from .store import CompanyStore
 
 __all__ = ["EDITION_PROFILES", "EditionProfile", "company_ret", "create_company", "host_ret"]
 
-_PLAIN = ["1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0", "6.0", "7.0", "8.0",
-          "9.0", "10.0", "11.0", "12.0", "13.0"]  # fmt: skip
+_EARLY = ("1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0")
+
+
+def _plain(first: int, last: int) -> tuple[str, ...]:
+    return tuple(f"{major}.0" for major in range(first, last + 1))
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,14 @@ class EditionProfile:
 
 EDITION_PROFILES: dict[Edition, EditionProfile] = {
     Edition.US: EditionProfile(
-        Edition.US, "QuickBooks Pro 2023", "US", "33", (*_PLAIN, "14.0", "15.0", "16.0"), -480
+        Edition.US, "QuickBooks Pro 2023", "US", "33", (*_EARLY, *_plain(6, 16)), -480
     ),
     Edition.CA: EditionProfile(
         Edition.CA,
         "QuickBooks Pro 2023 (Canada)",
         "CA",
         "33",
-        ("CA2.0", "CA3.0", *(v for v in _PLAIN if float(v) >= 6.0)),
+        ("CA2.0", "CA3.0", *_plain(6, 16)),
         -300,
     ),
     Edition.UK: EditionProfile(
@@ -50,7 +53,7 @@ EDITION_PROFILES: dict[Edition, EditionProfile] = {
         "QuickBooks Pro 2022 (UK)",
         "UK",
         "32",
-        ("UK2.0", "UK3.0", *(v for v in _PLAIN if float(v) >= 6.0)),
+        ("UK2.0", "UK3.0", *_plain(6, 15)),
         0,
     ),
 }

@@ -89,6 +89,7 @@ from .authorization import (
     check_access,
     is_admin,
 )
+from .company import EDITION_PROFILES
 from .faults import FaultKind, FaultPlan
 from .session import Connection, Handler, SessionContext, SessionEndHook
 
@@ -152,24 +153,13 @@ class EditionInfo:
     supported_versions: tuple[str, ...]
 
 
-def _plain(first: int, last: int) -> tuple[str, ...]:
-    return tuple(f"{major}.0" for major in range(first, last + 1))
-
-
-# What HostQuery / QBXMLVersionsForSession report. US follows the version-year table of
-# reference/qbxml.md section 3 (2.1 and 4.1 were US point releases). CA and UK are
-# approximations: the reference has no list for current CA/UK builds, so they get the
-# pre-2008 regional specifications (CA2.0, CA3.0, UK2.0, UK3.0) and the one-for-all
-# versions from 6.0 up to their product year's version (CA 2023 → 16.0, UK 2022 → 15.0).
+# What HostQuery / QBXMLVersionsForSession report: the edition table of company.py.
 EDITIONS: Mapping[str, EditionInfo] = MappingProxyType(
     {
-        "US": EditionInfo(
-            "QuickBooks Pro 2023",
-            "US",
-            ("1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0", *_plain(6, 16)),
-        ),
-        "CA": EditionInfo("QuickBooks Pro 2023 (Canada)", "CA", ("CA2.0", "CA3.0", *_plain(6, 16))),
-        "UK": EditionInfo("QuickBooks Pro 2022 (UK)", "UK", ("UK2.0", "UK3.0", *_plain(6, 15))),
+        edition.value: EditionInfo(
+            profile.product_name, profile.country, profile.supported_versions
+        )
+        for edition, profile in EDITION_PROFILES.items()
     }
 )
 

@@ -48,8 +48,11 @@ class Processor:
     def __init__(self, context: RequestContext, schemas: SchemaSource | None) -> None:
         self.context = context
         self.schemas = schemas
+        self._injected: int | None = None
 
-    def process(self, document: str) -> str:
+    def process(self, document: str, *, injected_status: int | None = None) -> str:
+        """The response document; ``injected_status`` answers every request with that
+        status instead of doing the work (a fault the state model injects)."""
         version = self._version(document)
         self.context.version = version
         self._validate(document, version)
@@ -71,6 +74,7 @@ class Processor:
             kept = store.message_set(app)
             if kept is not None and kept[0] == old_id:
                 return kept[1]  # the last answer, exactly as it was sent
+        self._injected = injected_status
         responses = self._run(request_set.requests, request_set.on_error == "stopOnError")
         new_id = request_set.new_message_set_id
         text = encode_response_set(
@@ -146,6 +150,8 @@ class Processor:
         response_class: Any = m.RESPONSES[request_tag[:-2] + "Rs"]
         request_id = getattr(request, "request_id", None)
         try:
+            if self._injected is not None:
+                raise StatusError(self._injected, _INJECTED_MESSAGES.get(self._injected, ""))
             self._check_against_edition(request)
             fields, status = self._answer(request)
         except StatusError as failure:
@@ -163,6 +169,20 @@ class Processor:
         if isinstance(request, m.CompanyQueryRq):
             return {"company_ret": company_ret(self.context.store)}, _ok()
         return handle(self.context, request)
+
+
+# QuickBooks' wording for the faults tests inject most (reference/qbxml.md, status codes).
+_INJECTED_MESSAGES = {
+    3170: "There was an error when modifying a record. QuickBooks error message: "
+    "This record is in use by another user.",
+    3175: "There was an error when saving a record. QuickBooks error message: "
+    "Could not lock the record.",
+    3176: "There was an error when saving a record. QuickBooks error message: "
+    "Failed to acquire the lock.",
+    3180: "There was an error when saving a list. QuickBooks error message: "
+    "This list has been modified by another user.",
+    3391: "The iteratorID is not valid.",
+}
 
 
 def _ok() -> dict[str, Any]:
