@@ -95,6 +95,7 @@ def add(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
             if "txn_date" in kind.ret._spec.by_attr and attr(record, "txn_date") is None:
                 identity["txn_date"] = now.date()
         record = replace(record, **identity)
+        record = _with_line_ids(context, record, now)
         record = _apply_rules(context, kind, record, None)
         save(context, kind, record, new=True)
     return record
@@ -136,9 +137,25 @@ def mod(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
         if kind.is_list:
             changes.update(_hierarchy(context, record))
         record = replace(record, **changes)
+        record = _with_line_ids(context, record, now)
         record = _apply_rules(context, kind, record, previous)
         save(context, kind, record, new=False)
     return record
+
+
+def _with_line_ids(context: RequestContext, record: QbxmlObject, now: Any) -> QbxmlObject:
+    """Every line gets its TxnLineID; a Mod's new lines come with "-1" and get one too."""
+    changes: dict[str, Any] = {}
+    for spec in record._spec.fields:
+        value = getattr(record, spec.attr)
+        if spec.attr == "txn_line_id" and (value is None or value == "-1"):
+            changes[spec.attr] = make_id(context.store.next_counter("txn_counter"), now)
+        elif spec.classes and value not in (None, ()) and spec.attr.endswith("_ret"):
+            if spec.repeated:
+                changes[spec.attr] = tuple(_with_line_ids(context, item, now) for item in value)
+            else:
+                changes[spec.attr] = _with_line_ids(context, value, now)
+    return replace(record, **changes) if changes else record
 
 
 def _is_replaced_line(attr: str, payload: QbxmlObject) -> bool:
