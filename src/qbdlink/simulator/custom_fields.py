@@ -44,8 +44,21 @@ def _definition(context: RequestContext, owner_id: str, name: str) -> m.DataExtD
         if owner == owner_id and def_name.lower() == name.lower():
             found = decode_element(body, m.DataExtDefRet)
             assert isinstance(found, m.DataExtDefRet)
-            return found
+            return _complete(found)
     return None
+
+
+def _complete(definition: m.DataExtDefRet) -> m.DataExtDefRet:
+    # QuickBooks always answers with these three (the XSD requires them); an Add may omit
+    # them, and an empty format string reads back as absent.
+    completed = replace(
+        definition,
+        data_ext_list_require=bool(definition.data_ext_list_require),
+        data_ext_txn_require=bool(definition.data_ext_txn_require),
+        data_ext_format_string=definition.data_ext_format_string or "",
+    )
+    assert isinstance(completed, m.DataExtDefRet)
+    return completed
 
 
 def _put(context: RequestContext, definition: m.DataExtDefRet) -> None:
@@ -72,6 +85,7 @@ def _define(context: RequestContext, payload: m.DataExtDefAdd) -> m.DataExtDefRe
             data_ext_txn_require=payload.data_ext_txn_require,
             data_ext_format_string=payload.data_ext_format_string,
         )
+        definition = _complete(definition)
         _put(context, definition)
     return definition
 
@@ -117,6 +131,7 @@ def _definitions(
     for _, _, body in context.store.data_ext_defs(list(request.owner_id) or None):
         definition = decode_element(body, m.DataExtDefRet)
         assert isinstance(definition, m.DataExtDefRet)
+        definition = _complete(definition)
         wanted = request.assign_to_object
         if wanted and not set(wanted) & set(definition.assign_to_object):
             continue

@@ -49,7 +49,9 @@ def handle(context: RequestContext, request: QbxmlObject) -> Answer:
     special = _SPECIAL.get(type(request))
     if special is None:
         if tag.startswith("DataExt"):
-            return handle_custom_field(context, request), _OK
+            fields = handle_custom_field(context, request)
+            found = tag != "DataExtDefQueryRq" or bool(fields.get("data_ext_def_ret"))
+            return fields, (_OK if found else _NO_MATCH)
         raise StatusError(1030, f"The request {tag} is not supported by this simulator.")
     return special(context, request)
 

@@ -150,6 +150,10 @@ class Processor:
         response_class: Any = m.RESPONSES[request_tag[:-2] + "Rs"]
         request_id = getattr(request, "request_id", None)
         try:
+            if request_id is not None and len(request_id) > 50:
+                raise StatusError(
+                    1060, f'The requestID "{request_id}" is longer than 50 characters.'
+                )
             if self._injected is not None:
                 raise StatusError(self._injected, _INJECTED_MESSAGES.get(self._injected, ""))
             self._check_against_edition(request)

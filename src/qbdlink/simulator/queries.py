@@ -205,6 +205,10 @@ def _decode(rows: list[Any], query: QbxmlObject) -> list[QbxmlObject]:
     include = attr(query, "include_ret_element")
     if "include_line_items" in type(query)._spec.by_attr and not attr(query, "include_line_items"):
         records = [_without_lines(record) for record in records]
+    if "include_linked_txns" in type(query)._spec.by_attr and not attr(
+        query, "include_linked_txns"
+    ):
+        records = [dataclasses.replace(r, linked_txn=()) for r in records]  # type: ignore[type-var]
     owners = set(attr(query, "owner_id") or ())
     records = [_custom_fields_of(record, owners) for record in records]
     if include:

@@ -103,6 +103,10 @@ def add(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
 
 def _hierarchy(context: RequestContext, record: QbxmlObject) -> dict[str, Any]:
     spec = type(record)._spec.by_attr
+    if isinstance(record, m.EmployeeRet):
+        # An employee's name is not sent: QuickBooks builds it from the parts of the name.
+        parts = (record.first_name, record.middle_name, record.last_name)
+        return {"name": " ".join(part for part in parts if part) or record.name}
     if "full_name" not in spec:
         return {}
     name = getattr(record, "name", None)
@@ -273,6 +277,3 @@ def _zero_amounts(record: QbxmlObject) -> QbxmlObject:
         elif spec.kind is FieldKind.OBJECT and spec.attr.endswith("_ret") and spec.repeated:
             changes[spec.attr] = tuple(_zero_amounts(item) for item in value)
     return replace(record, **changes) if changes else record
-
-
-_ = m  # the generated messages are this module's vocabulary

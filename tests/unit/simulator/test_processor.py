@@ -14,6 +14,8 @@ request's version (13.0 for versions up to 13.x).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,13 +37,19 @@ from qbdlink.qbxml import (
 )
 from qbdlink.qbxml import messages as m
 from qbdlink.qbxml.decode import Response
+from qbdlink.qbxml.messages._paths import PATH_RULES
 from qbdlink.qbxml.xsd import QbxmlSchema, schema_version_for
-from qbdlink.simulator.company import create_company
+from qbdlink.simulator.company import EDITION_PROFILES, create_company
 from qbdlink.simulator.context import RequestContext
 from qbdlink.simulator.processor import Processor
 from qbdlink.simulator.store import CompanyStore
 
 START = datetime(2024, 3, 1, 20, 0, 0, tzinfo=UTC)
+
+# The business rules register themselves with the writer when their package is imported (as
+# qbdlink.simulator.bootstrap does); the processor alone does not import them.
+if importlib.util.find_spec("qbdlink.simulator.rules") is not None:
+    importlib.import_module("qbdlink.simulator.rules")
 
 
 # ---- helpers shared by the test_processor_* files -------------------------------------------
@@ -104,18 +112,20 @@ class Sim:
         problems = self.schemas[schema_version_for(version)].validate(response.encode("utf-8"))
         assert problems == [], f"{problems}\n{response}"
         assert_every_response_has_a_status(response)
+        assert elements_out_of_place(response, QbxmlVersion.parse(version), self.edition) == []
         return response
 
     def send(
         self,
         requests: Sequence[QbxmlObject],
         *,
-        version: str = "16.0",
+        version: str | None = None,
         edition: Edition | None = None,
         on_error: str = "stopOnError",
         new_message_set_id: str | None = None,
         old_message_set_id: str | None = None,
     ) -> str:
+        version = version or newest_version(self.edition)
         target = EncodeTarget(QbxmlVersion.parse(version), edition or self.edition)
         document = encode_request_set(
             list(requests),
@@ -208,10 +218,16 @@ class Sim:
     def count(self, kind: str) -> int:
         assert self.store is not None
         return int(
-            self.store._db.execute("SELECT COUNT(*) FROM records WHERE kind = ?", (kind,)).fetchone()[
-                0
-            ]
+            self.store._db.execute(
+                "SELECT COUNT(*) FROM records WHERE kind = ?", (kind,)
+            ).fetchone()[0]
         )
+
+
+def newest_version(edition: Edition) -> str:
+    """The highest plain qbXML version the edition's QuickBooks supports (HostRet)."""
+    plain = [v for v in EDITION_PROFILES[edition].supported_versions if v[0].isdigit()]
+    return max(plain, key=lambda v: QbxmlVersion.parse(v).number)
 
 
 def _pi_version(document: str) -> str:
@@ -232,6 +248,30 @@ def assert_every_response_has_a_status(document: str) -> None:
         assert element.get("statusCode", "").isdigit(), etree.tostring(element)
         assert element.get("statusSeverity") in ("Info", "Warn", "Error")
         assert element.get("statusMessage")
+
+
+def elements_out_of_place(document: str, version: QbxmlVersion, edition: Edition) -> list[str]:
+    """The element paths of a response that its version or edition lacks (PATH_RULES)."""
+    root = etree.fromstring(document.encode("utf-8"))
+    envelope = root.find("QBXMLMsgsRs")
+    assert envelope is not None
+    wrong: list[str] = []
+
+    def visit(element: etree._Element, path: str) -> None:
+        rule = PATH_RULES.get(path)
+        if rule is not None:
+            if rule.since is not None and version.number < rule.since:
+                wrong.append(f"{path} (since {rule.since})")
+            if edition.value in rule.not_in:
+                wrong.append(f"{path} (not in {edition.value})")
+        for child in element:
+            if isinstance(child.tag, str):
+                visit(child, f"{path}/{child.tag}")
+
+    for response in envelope:
+        if isinstance(response.tag, str):
+            visit(response, str(response.tag))
+    return wrong
 
 
 def request_ids(document: str) -> list[str | None]:
@@ -358,9 +398,7 @@ def _prepare_sales_receipt(sim: Sim, text: str) -> str:
     customer = sim.customer("Tom Test")
     gift = sim.service_item("Gift Certificate")
     handling = sim.service_item("Handling")
-    sim.ok(
-        m.SalesTaxCodeAddRq(sales_tax_code_add=m.SalesTaxCodeAdd(name="NON", is_taxable=False))
-    )
+    sim.ok(m.SalesTaxCodeAddRq(sales_tax_code_add=m.SalesTaxCodeAdd(name="NON", is_taxable=False)))
     return (
         text.replace("80003579-1231522938", customer.list_id)
         .replace("200001-1143815300", gift.list_id)

@@ -295,3 +295,17 @@ def test_request_ids_of_a_sample_message_set_round_trip(sim: Sim) -> None:
     )
     response = sim.process(document)
     assert [e.get("requestID") for e in response_elements(response)] == request_ids(document)
+
+
+def test_a_request_id_longer_than_50_characters_is_status_1060(sim: Sim) -> None:
+    # reference/qbxml.md section 2: requestID is at most 50 characters, else status 1060
+    # ("invalid requestID", [OSR-ERR]); the XSD does not limit it.
+    long_id = "r" * 51
+    document = _document(f'<HostQueryRq requestID="{long_id}"/><HostQueryRq requestID="ok"/>')
+    elements = response_elements(sim.process(document))
+    assert elements[0].get("statusCode") == "1060"
+    assert elements[0].get("statusSeverity") == "Error"
+    assert len(elements) == 1  # stopOnError: the second request is not processed
+    fifty = _document(f'<HostQueryRq requestID="{"r" * 50}"/>')
+    (element,) = response_elements(sim.process(fifty))
+    assert element.get("statusCode") == "0"
