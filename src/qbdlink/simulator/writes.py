@@ -15,6 +15,7 @@ from typing import Any
 from ..qbxml import messages as m
 from ..qbxml.decode import decode_element
 from ..qbxml.encode import encode_element
+from ..qbxml.schema import Kind as FieldKind
 from ..qbxml.schema import QbxmlObject
 from .context import RequestContext, StatusError
 from .identity import make_id, next_edit_sequence
@@ -97,7 +98,7 @@ def add(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
         record = replace(record, **identity)
         record = _with_line_ids(context, record, now)
         record = _apply_rules(context, kind, record, None)
-        save(context, kind, record, new=True)
+        record = save(context, kind, record, new=True)
     return record
 
 
@@ -143,7 +144,7 @@ def mod(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
         record = replace(record, **changes)
         record = _with_line_ids(context, record, now)
         record = _apply_rules(context, kind, record, previous)
-        save(context, kind, record, new=False)
+        record = save(context, kind, record, new=False)
     return record
 
 
@@ -177,8 +178,34 @@ def _apply_rules(
     return record if rule is None else rule(context, record, previous)
 
 
-def save(context: RequestContext, kind: Kind, record: QbxmlObject, *, new: bool) -> None:
-    """Store ``record`` and its query columns (inside the caller's write())."""
+def latin1_only(record: QbxmlObject) -> QbxmlObject:
+    """QuickBooks keeps ISO-8859-1 text only: every other character is stored as "?"."""
+    changes: dict[str, Any] = {}
+    for spec in record._spec.fields:
+        value = getattr(record, spec.attr)
+        if value is None or value == ():
+            continue
+        if spec.kind is FieldKind.STR:
+            items = value if spec.repeated else (value,)
+            cleaned = tuple(_latin1(text) for text in items)
+            if cleaned != tuple(items):
+                changes[spec.attr] = cleaned if spec.repeated else cleaned[0]
+        elif spec.kind is FieldKind.OBJECT:
+            items = value if spec.repeated else (value,)
+            cleaned_objects = tuple(latin1_only(item) for item in items)
+            if any(a is not b for a, b in zip(cleaned_objects, items, strict=True)):
+                changes[spec.attr] = cleaned_objects if spec.repeated else cleaned_objects[0]
+    return replace(record, **changes) if changes else record
+
+
+def _latin1(text: str) -> str:
+    return text if text.isascii() else "".join(ch if ord(ch) <= 0xFF else "?" for ch in text)
+
+
+def save(context: RequestContext, kind: Kind, record: QbxmlObject, *, new: bool) -> QbxmlObject:
+    """Store ``record`` and its query columns (inside the caller's write()); returns the
+    record as stored, which is what QuickBooks answers with."""
+    record = latin1_only(record)
     record_id = getattr(record, "list_id" if kind.is_list else "txn_id")
     full_name = _full_name(record) if kind.is_list else None
     if (
@@ -218,6 +245,7 @@ def save(context: RequestContext, kind: Kind, record: QbxmlObject, *, new: bool)
     else:
         del row["kind"], row["id"]
         context.store.update(record_id, row)
+    return record
 
 
 def delete(
@@ -258,7 +286,7 @@ def void(context: RequestContext, kind_name: str, txn_id: str) -> QbxmlObject:
             changes["memo"] = f"VOID: {memo}" if memo else "VOID:"
         record = replace(zeroed, **changes)
         record = _apply_rules(context, kind, record, None)
-        save(context, kind, record, new=False)
+        record = save(context, kind, record, new=False)
     return record
 
 
