@@ -10,6 +10,7 @@ QuickBooks computes (totals, balances), then stores the record and its query col
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from ..qbxml import messages as m
@@ -28,6 +29,9 @@ __all__ = ["RULES", "BusinessRule", "add", "delete", "load", "mod", "resolver", 
 BusinessRule = Callable[[RequestContext, QbxmlObject, QbxmlObject | None], QbxmlObject]
 # kind name -> rule(context, new record, previous record or None) -> record to store
 RULES: dict[str, BusinessRule] = {}
+# kind name -> what a deleted record's removal does to others (payments, balances)
+DELETE_RULES: dict[str, Callable[[RequestContext, QbxmlObject], None]] = {}
+_PAYLOAD: ContextVar[QbxmlObject | None] = ContextVar("write_payload", default=None)
 
 
 def load(
@@ -97,7 +101,7 @@ def add(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
                 identity["txn_date"] = now.date()
         record = replace(record, **identity)
         record = _with_line_ids(context, record, now)
-        record = _apply_rules(context, kind, record, None)
+        record = _apply_rules(context, kind, record, None, payload)
         record = save(context, kind, record, new=True)
     return record
 
@@ -143,7 +147,7 @@ def mod(context: RequestContext, kind: Kind, payload: QbxmlObject) -> QbxmlObjec
             changes.update(_hierarchy(context, record))
         record = replace(record, **changes)
         record = _with_line_ids(context, record, now)
-        record = _apply_rules(context, kind, record, previous)
+        record = _apply_rules(context, kind, record, previous, payload)
         record = save(context, kind, record, new=False)
     return record
 
@@ -172,10 +176,29 @@ def _is_replaced_line(attr: str, payload: QbxmlObject) -> bool:
 
 
 def _apply_rules(
-    context: RequestContext, kind: Kind, record: QbxmlObject, previous: QbxmlObject | None
+    context: RequestContext,
+    kind: Kind,
+    record: QbxmlObject,
+    previous: QbxmlObject | None,
+    payload: QbxmlObject | None = None,
 ) -> QbxmlObject:
     rule = RULES.get(kind.name)
-    return record if rule is None else rule(context, record, previous)
+    if rule is None:
+        return record
+    token = _PAYLOAD.set(payload)
+    try:
+        return rule(context, record, previous)
+    finally:
+        _PAYLOAD.reset(token)
+
+
+def current_payload() -> QbxmlObject | None:
+    """The Add/Mod payload of the write whose rules are running (None for a void).
+
+    A rule needs what the record does not keep: a payment's PaymentAmount per invoice,
+    SetCredit, IsAutoApply.
+    """
+    return _PAYLOAD.get()
 
 
 def latin1_only(record: QbxmlObject) -> QbxmlObject:
@@ -256,6 +279,9 @@ def delete(
         kind = kind_of_ret(record)
         now = context.now()
         context.store.remove(record_id)
+        on_delete = DELETE_RULES.get(kind.name)
+        if on_delete is not None:
+            on_delete(context, record)
         context.store.journal_deletion(
             DeletedRow(
                 kind=kind.name,
@@ -285,6 +311,8 @@ def void(context: RequestContext, kind_name: str, txn_id: str) -> QbxmlObject:
         if "memo" in kind.ret._spec.by_attr:
             changes["memo"] = f"VOID: {memo}" if memo else "VOID:"
         record = replace(zeroed, **changes)
+        # previous=None: the rules read the stored version themselves, as for any write
+        # that is not a Mod (a void changes amounts, not what the request sent).
         record = _apply_rules(context, kind, record, None)
         record = save(context, kind, record, new=False)
     return record
