@@ -21,6 +21,11 @@ __all__ = ["RefResolver", "account_ids", "attr", "convert", "replace", "ret_tag_
 RefResolver = Callable[[str, QbxmlObject], QbxmlObject]
 
 
+# Payload elements whose record counterpart has another name: a deposit line names the
+# payment it deposits with PaymentTxnID, and the record shows it as the line's TxnID.
+_RENAMED = {"PaymentTxnID": "TxnID", "OverrideMemo": "Memo", "OverrideCheckNumber": "CheckNumber"}
+
+
 def ret_tag_for(tag: str) -> str:
     for suffix in ("Add", "Mod"):
         if tag.endswith(suffix):
@@ -44,7 +49,7 @@ def convert(
         if value is None or value == ():
             continue
         if spec.kind is not FieldKind.OBJECT:
-            destination = by_tag.get(spec.tag)
+            destination = by_tag.get(spec.tag) or by_tag.get(_RENAMED.get(spec.tag, ""))
             if destination is not None and destination.kind is spec.kind:
                 values[destination.attr] = value
             continue
