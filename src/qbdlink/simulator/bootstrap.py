@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..qbxml.versions import NEWEST
 from ..qbxml.xsd import load_schema
+from . import rules  # noqa: F401  (importing the package registers the business rules)
 from .company import edition_of
 from .context import RequestContext
 from .processor import Processor
@@ -23,7 +24,6 @@ def open_processor(
     company: Path, xsd_dir: Path | None, *, app_name: str = "qbdlink", session_id: str = "cli"
 ) -> Processor:
     """A processor for ``company``, validating requests when ``xsd_dir`` is given."""
-    _load_rules()
     store = CompanyStore.open(company)
     context = RequestContext(
         store=store,
@@ -34,11 +34,3 @@ def open_processor(
     )
     schemas = (lambda version: load_schema(xsd_dir, version)) if xsd_dir is not None else None
     return Processor(context, schemas)
-
-
-def _load_rules() -> None:
-    # The business rules register themselves with the writer when their package is imported.
-    import importlib.util
-
-    if importlib.util.find_spec("qbdlink.simulator.rules") is not None:
-        importlib.import_module("qbdlink.simulator.rules")

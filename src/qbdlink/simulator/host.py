@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..qbxml.versions import NEWEST
+from . import rules  # noqa: F401  (importing the package registers the business rules)
 from .authorization import Grant
 from .company import edition_of
 from .context import RequestContext
@@ -56,6 +57,9 @@ class StoredCompanyFile:
         store = CompanyStore.open(path)
         users = (store.get_meta("users") or "Admin").split(",")
         return cls(store, users)
+
+    def close(self) -> None:
+        self.store.close()
 
     @property
     def path(self) -> str:

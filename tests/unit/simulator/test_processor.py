@@ -47,9 +47,8 @@ from qbdlink.simulator.store import CompanyStore
 START = datetime(2024, 3, 1, 20, 0, 0, tzinfo=UTC)
 
 # The business rules register themselves with the writer when their package is imported (as
-# qbdlink.simulator.bootstrap does); the processor alone does not import them.
-if importlib.util.find_spec("qbdlink.simulator.rules") is not None:
-    importlib.import_module("qbdlink.simulator.rules")
+# qbdlink.simulator.bootstrap and host do); the processor alone does not import them.
+importlib.import_module("qbdlink.simulator.rules")
 
 
 # ---- helpers shared by the test_processor_* files -------------------------------------------

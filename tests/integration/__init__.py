@@ -1,0 +1,1 @@
+"""Integration tests: local servers and processes (127.0.0.1 only), bounded waits."""
