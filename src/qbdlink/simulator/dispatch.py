@@ -76,7 +76,8 @@ def _query(context: RequestContext, request: QbxmlObject, kinds: tuple[str, ...]
         fields["iterator_id"] = result.iterator_id
         fields["iterator_remaining_count"] = result.remaining
         fields["ret_count"] = len(result.records)
-    return fields, (_OK if result.records else _NO_MATCH)
+    stopped = attr(request, "iterator") == "Stop"
+    return fields, (_OK if result.records or stopped else _NO_MATCH)
 
 
 def _list_del(context: RequestContext, request: QbxmlObject) -> Answer:

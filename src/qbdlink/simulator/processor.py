@@ -76,6 +76,8 @@ class Processor:
                 return kept[1]  # the last answer, exactly as it was sent
         self._injected = injected_status
         responses = self._run(request_set.requests, request_set.on_error == "stopOnError")
+        if request_set.response_data == "includeNone":
+            responses = [_status_only(response) for response in responses]
         new_id = request_set.new_message_set_id
         text = encode_response_set(
             responses,
@@ -187,6 +189,18 @@ _INJECTED_MESSAGES = {
     "This list has been modified by another user.",
     3391: "The iteratorID is not valid.",
 }
+
+
+def _status_only(response: QbxmlObject) -> QbxmlObject:
+    # responseData="includeNone": QuickBooks does the work and answers with statuses only.
+    kept: Any = type(response)
+    return kept(  # type: ignore[no-any-return]
+        **{
+            spec.attr: getattr(response, spec.attr)
+            for spec in response._spec.fields
+            if spec.is_attribute
+        }
+    )
 
 
 def _ok() -> dict[str, Any]:

@@ -115,19 +115,30 @@ def _moment(value: datetime | date | None, offset: timedelta) -> int | None:
 def _ids_of(
     context: RequestContext, ref_filter: QbxmlObject, kinds: tuple[str, ...]
 ) -> tuple[str, ...]:
-    ids = list(attr(ref_filter, "list_id") or ()) + list(
-        attr(ref_filter, "list_id_with_children") or ()
-    )
-    for name in list(attr(ref_filter, "full_name") or ()) + list(
-        attr(ref_filter, "full_name_with_children") or ()
-    ):
-        for kind in kinds:
-            group = KINDS[kind].name_group
-            row = context.store.find_by_name(group, name) if group else None
-            if row is not None:
-                ids.append(row.id)
-                break
+    ids = list(_many(attr(ref_filter, "list_id")))
+    for list_id in _many(attr(ref_filter, "list_id_with_children")):
+        ids += context.store.ids_under(list_id)
+    for name in _many(attr(ref_filter, "full_name")):
+        ids += _named(context, name, kinds)
+    for name in _many(attr(ref_filter, "full_name_with_children")):
+        for found in _named(context, name, kinds):
+            ids += context.store.ids_under(found)
     return tuple(ids) or ("-",)
+
+
+def _many(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, tuple) else (str(value),)
+
+
+def _named(context: RequestContext, name: str, kinds: tuple[str, ...]) -> list[str]:
+    for kind in kinds:
+        group = KINDS[kind].name_group
+        row = context.store.find_by_name(group, name) if group else None
+        if row is not None:
+            return [row.id]
+    return []
 
 
 def _date_macro(macro: str, today: date) -> tuple[date | None, date | None]:
@@ -158,6 +169,8 @@ def run_query(context: RequestContext, query: QbxmlObject, kinds: tuple[str, ...
     page_size = attr(query, "max_returned")
     if iterator == "Continue":
         return _continue(context, query, kinds)
+    if iterator == "Stop":
+        return _stop(context, query)
     wanted = build_filter(context, query, kinds)
     if iterator == "Start":
         size = page_size or 1000
@@ -198,6 +211,14 @@ def _continue(context: RequestContext, query: QbxmlObject, kinds: tuple[str, ...
     if remaining == 0:
         del context.iterators[iterator_id]
     return QueryResult(_decode(rows, query), iterator_id, remaining)
+
+
+def _stop(context: RequestContext, query: QbxmlObject) -> QueryResult:
+    iterator_id = attr(query, "iterator_id")
+    state = context.iterators.pop(iterator_id or "", None)
+    if state is None or state.request_tag != type(query).__name__:
+        raise StatusError(3391, f'The iteratorID "{iterator_id}" is not valid.')
+    return QueryResult([], iterator_id, 0)
 
 
 def _decode(rows: list[Any], query: QbxmlObject) -> list[QbxmlObject]:

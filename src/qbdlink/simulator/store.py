@@ -250,6 +250,21 @@ class CompanyStore:
         ).fetchone()
         return None if row is None else RecordRow(*row)
 
+    def ids_under(self, record_id: str) -> list[str]:
+        """The record and every record below it (jobs under a customer, sub-accounts)."""
+        row = self._db.execute(
+            "SELECT name_group, full_name FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None or row[1] is None:
+            return [record_id]
+        group, full_name = row
+        prefix = full_name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
+        below = self._db.execute(
+            "SELECT id FROM records WHERE name_group = ? AND full_name LIKE ? ESCAPE '\\'",
+            (group, prefix),
+        )
+        return [record_id, *(str(found[0]) for found in below)]
+
     def name_taken(self, name_group: str, full_name: str, except_id: str | None = None) -> bool:
         row = self.find_by_name(name_group, full_name)
         return row is not None and row.id != except_id
