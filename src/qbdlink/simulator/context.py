@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from ..qbxml.versions import Edition, QbxmlVersion
 from .identity import local_time
 from .store import CompanyStore
 
-__all__ = ["IteratorState", "RequestContext", "StatusError"]
+__all__ = ["DeferredBalances", "IteratorState", "RequestContext", "StatusError"]
 
 
 class StatusError(Exception):
@@ -33,6 +34,14 @@ class IteratorState:
 
 
 @dataclass
+class DeferredBalances:
+    """Balance upkeep put off during a bulk load (the sample generator), settled once."""
+
+    account_debits: dict[str, Decimal] = field(default_factory=dict)
+    entities: set[str] = field(default_factory=set)
+
+
+@dataclass
 class RequestContext:
     store: CompanyStore
     edition: Edition
@@ -41,6 +50,11 @@ class RequestContext:
     session_id: str = "in-process"
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     iterators: dict[str, IteratorState] = field(default_factory=dict)
+    # None: balances are kept after every write, as QuickBooks keeps them
+    deferred_balances: DeferredBalances | None = None
+    # record id -> (stored XML, decoded record): rules read the same items and accounts over
+    # and over; a record is decoded again only when its stored text changed
+    decoded: dict[str, tuple[str, object]] = field(default_factory=dict)
 
     @property
     def offset_minutes(self) -> int:

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS records (
     is_active INTEGER NOT NULL DEFAULT 1,
     is_paid INTEGER,
     edit_sequence TEXT NOT NULL,
+    open_cents INTEGER,
+    balance_cents INTEGER,
     body TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS records_name ON records (name_group, full_name COLLATE NOCASE)
@@ -55,7 +57,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS records_name ON records (name_group, full_name
 CREATE INDEX IF NOT EXISTS records_kind_modified ON records (kind, modified_utc);
 CREATE INDEX IF NOT EXISTS records_kind_date ON records (kind, txn_date);
 CREATE INDEX IF NOT EXISTS records_kind_ref ON records (kind, ref_number);
-CREATE INDEX IF NOT EXISTS records_entity ON records (entity_id);
+CREATE INDEX IF NOT EXISTS records_entity ON records (entity_id, kind);
 CREATE TABLE IF NOT EXISTS deleted (
     kind TEXT NOT NULL,
     id TEXT NOT NULL PRIMARY KEY,
@@ -250,6 +252,25 @@ class CompanyStore:
         ).fetchone()
         return None if row is None else RecordRow(*row)
 
+    def open_cents(self, entity_id: str, kinds: Sequence[str], except_id: str | None) -> int:
+        """What an entity's transactions leave open, in cents (balances without decoding)."""
+        marks = ", ".join("?" for _ in kinds)
+        row = self._db.execute(
+            f"SELECT COALESCE(SUM(open_cents), 0) FROM records WHERE entity_id = ? "
+            f"AND kind IN ({marks}) AND id != ?",
+            (entity_id, *kinds, except_id or ""),
+        ).fetchone()
+        return int(row[0])
+
+    def balance_cents_below(self, name_group: str, full_name: str) -> int:
+        """The summed own balances of every record below ``full_name`` (a customer's jobs)."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(balance_cents), 0) FROM records WHERE name_group = ? "
+            "AND full_name COLLATE NOCASE >= ? AND full_name COLLATE NOCASE < ?",
+            (name_group, full_name + ":", full_name + ";"),
+        ).fetchone()
+        return int(row[0])
+
     def ids_under(self, record_id: str) -> list[str]:
         """The record and every record below it (jobs under a customer, sub-accounts)."""
         row = self._db.execute(
@@ -264,6 +285,23 @@ class CompanyStore:
             (group, prefix),
         )
         return [record_id, *(str(found[0]) for found in below)]
+
+    def reference(self, record_id: str, kinds: Sequence[str]) -> tuple[str, str, str] | None:
+        """(kind, id, full name) of a list record, from the columns, without decoding it."""
+        marks = ", ".join("?" for _ in kinds)
+        row = self._db.execute(
+            f"SELECT kind, id, full_name FROM records WHERE id = ? AND kind IN ({marks})",
+            (record_id, *kinds),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2] or ""))
+
+    def reference_by_name(self, name_group: str, full_name: str) -> tuple[str, str, str] | None:
+        row = self._db.execute(
+            "SELECT kind, id, full_name FROM records "
+            "WHERE name_group = ? AND full_name = ? COLLATE NOCASE",
+            (name_group, full_name),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2] or ""))
 
     def name_taken(self, name_group: str, full_name: str, except_id: str | None = None) -> bool:
         row = self.find_by_name(name_group, full_name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from ..qbxml import messages as m
@@ -22,13 +23,16 @@ from .context import RequestContext, StatusError
 from .identity import make_id, next_edit_sequence
 from .kinds import KINDS, REF_TARGETS, Kind, kind_of_ret
 from .records import account_ids, attr, convert, replace
-from .store import DeletedRow
+from .store import DeletedRow, RecordRow
 
 __all__ = ["RULES", "BusinessRule", "add", "delete", "load", "mod", "resolver", "save", "void"]
 
 BusinessRule = Callable[[RequestContext, QbxmlObject, QbxmlObject | None], QbxmlObject]
 # kind name -> rule(context, new record, previous record or None) -> record to store
 RULES: dict[str, BusinessRule] = {}
+# kind name -> the amount a transaction leaves open for its customer or vendor (stored in
+# cents beside the record, so balances are one SQL sum)
+OPEN_AMOUNTS: dict[str, Callable[[QbxmlObject], Decimal]] = {}
 # kind name -> what a deleted record's removal does to others (payments, balances)
 DELETE_RULES: dict[str, Callable[[RequestContext, QbxmlObject], None]] = {}
 _PAYLOAD: ContextVar[QbxmlObject | None] = ContextVar("write_payload", default=None)
@@ -40,7 +44,24 @@ def load(
     row = context.store.get(record_id, kinds)
     if row is None:
         raise StatusError(3120, f'Object "{record_id}" specified in the request cannot be found.')
-    return decode_element(row.body, KINDS[row.kind].ret)
+    return decode_row(context, row)
+
+
+_DECODED_LIMIT = 20_000
+
+
+def decode_row(context: RequestContext, row: RecordRow) -> QbxmlObject:
+    """The record a stored row holds, decoded once for as long as its text is unchanged."""
+    cached = context.decoded.get(row.id)
+    if cached is not None and cached[0] == row.body:
+        record = cached[1]
+        assert isinstance(record, QbxmlObject)
+        return record
+    record = decode_element(row.body, KINDS[row.kind].ret)
+    if len(context.decoded) >= _DECODED_LIMIT:
+        context.decoded.clear()
+    context.decoded[row.id] = (row.body, record)
+    return record
 
 
 def resolver(context: RequestContext, own_kind: Kind) -> Callable[[str, QbxmlObject], QbxmlObject]:
@@ -50,17 +71,17 @@ def resolver(context: RequestContext, own_kind: Kind) -> Callable[[str, QbxmlObj
             return ref  # a list the simulator does not keep: accepted as written
         list_id = getattr(ref, "list_id", None)
         full_name = getattr(ref, "full_name", None)
-        row = None
+        found: tuple[str, str, str] | None = None
         if list_id:
-            row = context.store.get(list_id, targets)
+            found = context.store.reference(list_id, targets)
         elif full_name:
             for target in targets:
                 group = KINDS[target].name_group
-                found = context.store.find_by_name(group, full_name) if group else None
-                if found is not None and found.kind in targets:
-                    row = found
+                named = context.store.reference_by_name(group, full_name) if group else None
+                if named is not None and named[0] in targets:
+                    found = named
                     break
-        if row is None:
+        if found is None:
             wanted = list_id or full_name or "(empty)"
             raise StatusError(
                 3140,
@@ -68,9 +89,8 @@ def resolver(context: RequestContext, own_kind: Kind) -> Callable[[str, QbxmlObj
                 "QuickBooks error message: Invalid argument.  The specified record does not "
                 "exist in the list.",
             )
-        record = decode_element(row.body, KINDS[row.kind].ret)
         ref_class: Any = type(ref)  # every *Ref class has ListID and FullName
-        return ref_class(list_id=attr(record, "list_id"), full_name=_full_name(record))  # type: ignore[no-any-return]
+        return ref_class(list_id=found[1], full_name=found[2])  # type: ignore[no-any-return]
 
     return resolve
 
@@ -221,6 +241,10 @@ def latin1_only(record: QbxmlObject) -> QbxmlObject:
     return replace(record, **changes) if changes else record
 
 
+def _cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
 def _latin1(text: str) -> str:
     return text if text.isascii() else "".join(ch if ord(ch) <= 0xFF else "?" for ch in text)
 
@@ -245,6 +269,7 @@ def save(context: RequestContext, kind: Kind, record: QbxmlObject, *, new: bool)
         ),
         None,
     )
+    open_amount = OPEN_AMOUNTS.get(kind.name)
     is_paid = getattr(record, "is_paid", None)
     is_active = getattr(record, "is_active", None)
     txn_date = getattr(record, "txn_date", None)
@@ -261,6 +286,8 @@ def save(context: RequestContext, kind: Kind, record: QbxmlObject, *, new: bool)
         "is_active": 0 if is_active is False else 1,
         "is_paid": None if is_paid is None else int(bool(is_paid)),
         "edit_sequence": attr(record, "edit_sequence"),
+        "open_cents": None if open_amount is None else _cents(open_amount(record)),
+        "balance_cents": _cents(attr(record, "balance")),
         "body": encode_element(record, kind.ret_tag),
     }
     if new:

@@ -19,7 +19,7 @@ from .. import writes
 from ..context import RequestContext
 from . import journal, payments, purchases, sales
 from .applying import unapply_all
-from .balances import after_delete
+from .balances import OPEN_KINDS, after_delete, open_amount
 
 __all__ = ["after_txn_delete", "register"]
 
@@ -38,6 +38,8 @@ def register() -> None:
         writes.RULES.update(module.rules())
     for kind in (*sales.LINE_FIELDS, *payments.rules(), *purchases.rules(), *journal.rules()):
         writes.DELETE_RULES[kind] = after_txn_delete
+    for kind in OPEN_KINDS:
+        writes.OPEN_AMOUNTS[kind] = open_amount(kind)
 
 
 register()

@@ -18,6 +18,7 @@ account's EditSequence or TimeModified; income and expense accounts show a runni
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from ...qbxml import messages as m
@@ -28,10 +29,16 @@ from ..context import RequestContext, StatusError
 from ..kinds import KINDS, kind_of_ret
 from ..ledger import MissingAccountError, postings
 from ..records import replace
-from ..store import RecordFilter
 from .common import ZERO, Lookup, amount_of, rule_chart
 
-__all__ = ["after_delete", "refresh_entity", "settle"]
+__all__ = [
+    "OPEN_KINDS",
+    "after_delete",
+    "open_amount",
+    "refresh_entity",
+    "settle",
+    "settle_deferred",
+]
 
 _CREDIT_NORMAL = {
     "AccountsPayable",
@@ -50,17 +57,40 @@ _OPEN: dict[str, tuple[str, int]] = {
     "Bill": ("open_amount", 1),
     "VendorCredit": ("open_amount", -1),
 }
+OPEN_KINDS = tuple(_OPEN)
 _CUSTOMER_KINDS = ("Invoice", "CreditMemo", "ReceivePayment")
 _VENDOR_KINDS = ("Bill", "VendorCredit")
 
 
 def settle(context: RequestContext, record: QbxmlObject, previous: QbxmlObject | None) -> None:
     """Post the change from ``previous`` to ``record`` and refresh the entities' balances."""
+    deferred = context.deferred_balances
+    if deferred is not None:
+        for account_id, debit in _deltas(context, record, previous).items():
+            deferred.account_debits[account_id] = (
+                deferred.account_debits.get(account_id, ZERO) + debit
+            )
+        deferred.entities.update(e for e in map(_entity_id, (previous, record)) if e)
+        return
     post_accounts(context, record, previous)
     for version in (previous, record):
         entity = _entity_id(version)
         if entity is not None:
             refresh_entity(context, entity, record)
+
+
+def settle_deferred(context: RequestContext) -> None:
+    """Apply the balance upkeep a bulk load put off; balances are then as if kept all along."""
+    deferred = context.deferred_balances
+    if deferred is None:
+        return
+    context.deferred_balances = None
+    with context.store.write():
+        for account_id, debit in sorted(deferred.account_debits.items()):
+            if debit:
+                _post(context, account_id, debit)
+        for entity_id in sorted(deferred.entities):
+            refresh_entity(context, entity_id, None)
 
 
 def after_delete(context: RequestContext, record: QbxmlObject) -> None:
@@ -108,15 +138,19 @@ def post_accounts(
     context: RequestContext, new: QbxmlObject | None, old: QbxmlObject | None
 ) -> None:
     for account_id, debit in _deltas(context, new, old).items():
-        account = writes.load(context, account_id, ("Account",))
-        change = -debit if account.account_type in _CREDIT_NORMAL else debit  # type: ignore[attr-defined]
-        account = replace(
-            account,
-            balance=amount_of(account.balance) + change,  # type: ignore[attr-defined]
-            total_balance=amount_of(account.total_balance) + change,  # type: ignore[attr-defined]
-        )
-        writes.save(context, KINDS["Account"], account, new=False)
-        _add_to_parents(context, account, change)
+        _post(context, account_id, debit)
+
+
+def _post(context: RequestContext, account_id: str, debit: Decimal) -> None:
+    account = writes.load(context, account_id, ("Account",))
+    change = -debit if account.account_type in _CREDIT_NORMAL else debit  # type: ignore[attr-defined]
+    account = replace(
+        account,
+        balance=amount_of(account.balance) + change,  # type: ignore[attr-defined]
+        total_balance=amount_of(account.total_balance) + change,  # type: ignore[attr-defined]
+    )
+    writes.save(context, KINDS["Account"], account, new=False)
+    _add_to_parents(context, account, change)
 
 
 def _add_to_parents(context: RequestContext, account: QbxmlObject, change: Decimal) -> None:
@@ -135,17 +169,19 @@ def _add_to_parents(context: RequestContext, account: QbxmlObject, change: Decim
 def _own_balance(
     context: RequestContext, entity_id: str, kinds: tuple[str, ...], current: QbxmlObject | None
 ) -> Decimal:
+    """Open amounts of the entity's stored transactions, with ``current`` (not yet stored)
+    in place of its stored version."""
     current_id = None if current is None else getattr(current, "txn_id", None)
-    total = ZERO
-    rows = context.store.select(RecordFilter(kinds=kinds, entity_ids=(entity_id,), active=None))
-    for row in rows:
-        if row.id != current_id:
-            total += _open(decode_element(row.body, KINDS[row.kind].ret), row.kind)
+    total = Decimal(context.store.open_cents(entity_id, kinds, current_id)) / 100
     if current is not None and _entity_id(current) == entity_id:
         kind = kind_of_ret(current).name
         if kind in kinds:
             total += _open(current, kind)
     return total
+
+
+def open_amount(kind: str) -> Callable[[QbxmlObject], Decimal]:
+    return lambda record: _open(record, kind)
 
 
 def _open(record: QbxmlObject, kind: str) -> Decimal:
@@ -175,14 +211,8 @@ def _refresh_totals(context: RequestContext, customer: QbxmlObject) -> None:
     node: QbxmlObject | None = customer
     while node is not None:
         full_name = str(getattr(node, "full_name", ""))
-        escaped = full_name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        jobs = context.store.select(
-            RecordFilter(kinds=("Customer",), name_like=escaped + ":%", active=None)
-        )
-        total = amount_of(getattr(node, "balance", None))
-        for job in jobs:
-            total += amount_of(decode_element(job.body, m.CustomerRet).balance)  # type: ignore[attr-defined]
-        node = replace(node, total_balance=total)
+        below = Decimal(context.store.balance_cents_below("Entity", full_name)) / 100
+        node = replace(node, total_balance=amount_of(getattr(node, "balance", None)) + below)
         writes.save(context, KINDS["Customer"], node, new=False)
         parent_ref = getattr(node, "parent_ref", None)
         node = (

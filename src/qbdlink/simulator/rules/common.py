@@ -88,9 +88,7 @@ class Lookup:
             return None
         if list_id not in self._cache:
             row = self.context.store.get(list_id, kinds)
-            self._cache[list_id] = (
-                None if row is None else decode_element(row.body, KINDS[row.kind].ret)
-            )
+            self._cache[list_id] = None if row is None else writes.decode_row(self.context, row)
         return self._cache[list_id]
 
     def item(self, ref: QbxmlObject | None) -> QbxmlObject | None:
