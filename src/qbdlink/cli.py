@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -213,24 +214,60 @@ def simulator_create_company(
     edition: Annotated[
         str, typer.Option("--edition", help="us, ca or uk.", case_sensitive=False)
     ] = "us",
+    size: Annotated[
+        int,
+        typer.Option("--size", min=0, help="Transactions to generate (0: an empty company file)."),
+    ] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same company.")] = 1,
     name: Annotated[
         str | None, typer.Option("--name", help="Company name (default: generated).")
     ] = None,
 ) -> None:
-    """Create an empty company file for the given edition of QuickBooks."""
+    """Create a company file: a generated sample company of --size transactions.
+
+    The same --edition, --size and --seed always make the same company: lists, several
+    years of transactions, payments applied fully and in part, inactive and deleted records.
+    """
     from qbdlink.qbxml.versions import Edition
     from qbdlink.simulator.company import create_company
+    from qbdlink.simulator.samples import generate_company
 
     code = _EDITIONS.get(edition.lower())
     if code is None:
         typer.echo(f"qbdlink: --edition {edition!r}: use us, ca or uk.", err=True)
         raise typer.Exit(EXIT_CONFIG)
+    if path.exists():
+        typer.echo(f"qbdlink: {path} already exists; choose a new path.", err=True)
+        raise typer.Exit(EXIT_CONFIG)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        # A line per finished phase, and every 10,000 transactions on big companies.
+        if done == total or (phase == "transactions" and done % 10_000 == 0):
+            typer.echo(f"  {phase}: {done:,}/{total:,}", err=True)
+
+    started = time.monotonic()
     try:
-        store = create_company(path, company_name=name or "Sample Company", edition=Edition(code))
+        if size == 0:
+            store = create_company(
+                path, company_name=name or "Sample Company", edition=Edition(code)
+            )
+        else:
+            store = generate_company(
+                path,
+                edition=Edition(code),
+                size=size,
+                seed=seed,
+                company_name=name,
+                progress=progress,
+            )
     except QbdlinkError as error:
         raise _fail_config(error) from error
+    company_name = store.get_meta("company_name")
     store.close()
-    typer.echo(f"created {path} ({code} edition)")
+    took = time.monotonic() - started
+    typer.echo(
+        f"created {path}: {company_name}, {code} edition, {size:,} transactions ({took:.1f} s)"
+    )
 
 
 @simulator_app.command("process")

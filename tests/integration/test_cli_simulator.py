@@ -350,3 +350,24 @@ def test_serve_runs_until_sigterm(tmp_path: Path, xsd_dir: Path) -> None:
     assert process.returncode == 0, stderr
     assert stdout.rstrip().endswith("QuickBooks simulator stopped."), stdout
     assert "Traceback" not in stderr, stderr
+
+
+def test_create_company_generates_a_sample_company(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qbdlink import cli as qbdlink_cli
+    from qbdlink.simulator.store import CompanyStore, RecordFilter
+
+    path = tmp_path / "sample.qbw"
+    args = ["simulator", "create-company", str(path), "--edition", "ca", "--size", "120"]
+    result = CliRunner().invoke(qbdlink_cli.app, [*args, "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "CA edition, 120 transactions" in result.output
+    store = CompanyStore.open(path)
+    try:
+        assert store.get_meta("edition") == "CA"
+        assert store.count(RecordFilter(kinds=("Invoice",), active=None)) > 0
+    finally:
+        store.close()
+    again = CliRunner().invoke(qbdlink_cli.app, [*args, "--seed", "3"])
+    assert again.exit_code == 2 and "already exists" in again.output
