@@ -30,7 +30,7 @@ from ..qbxml.hresult import QuickBooksConnectionError, error_for_hresult
 from ..qbxml.schema import QbxmlObject
 from ..qbxml.versions import QbxmlVersion
 from ..qbxml.xsd import QbxmlSchema, read_qbxml_version, schema_version_for
-from .company import EDITION_PROFILES, company_ret, edition_of, host_ret
+from .company import EDITION_PROFILES, company_ret, host_ret
 from .context import RequestContext, StatusError
 from .dispatch import handle
 
@@ -205,6 +205,3 @@ def _status_only(response: QbxmlObject) -> QbxmlObject:
 
 def _ok() -> dict[str, Any]:
     return {"status_code": 0, "status_severity": "Info", "status_message": "Status OK"}
-
-
-_ = edition_of

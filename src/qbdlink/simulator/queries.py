@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..qbxml.decode import decode_element
@@ -37,9 +37,6 @@ _MATCH = {"StartsWith": "{}%", "Contains": "%{}%", "EndsWith": "%{}"}
 def _like(match: str | None, text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return _MATCH.get(match or "StartsWith", "{}%").format(escaped)
-
-
-_UTC = UTC
 
 
 def build_filter(
