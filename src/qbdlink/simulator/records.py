@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 from ..qbxml.schema import Kind as FieldKind
@@ -105,7 +104,3 @@ def attr(record: QbxmlObject, name: str) -> Any:
 
 def replace(record: QbxmlObject, **changes: Any) -> QbxmlObject:
     return dataclasses.replace(record, **changes)  # type: ignore[type-var]
-
-
-def iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()

@@ -17,8 +17,8 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..errors import ConfigurationError
@@ -130,7 +130,6 @@ class RecordFilter:
     paid: bool | None = None
     after_seq: int = 0
     limit: int | None = None
-    extra: list[tuple[str, object]] = field(default_factory=list)
 
 
 class CompanyStore:
@@ -471,11 +470,4 @@ def _where(wanted: RecordFilter) -> tuple[str, list[object]]:
     if wanted.after_seq:
         clauses.append("seq > ?")
         params.append(wanted.after_seq)
-    for clause, value in wanted.extra:
-        clauses.append(clause)
-        params.append(value)
     return " AND ".join(clauses), params
-
-
-def utc_seconds(moment: datetime) -> int:
-    return int(moment.timestamp())

@@ -346,10 +346,6 @@ def void(context: RequestContext, kind_name: str, txn_id: str) -> QbxmlObject:
 
 
 def _zero_amounts(record: QbxmlObject) -> QbxmlObject:
-    from decimal import Decimal
-
-    from ..qbxml.schema import Kind as FieldKind
-
     changes: dict[str, Any] = {}
     for spec in record._spec.fields:
         value = getattr(record, spec.attr)
