@@ -21,6 +21,7 @@ import typer
 
 import qbdlink
 from qbdlink.errors import QbdlinkError
+from qbdlink.platform import cli as platform_cli
 from qbdlink.qbxml import xsd
 from qbdlink.simulator.authorization import AuthChoice
 
@@ -49,6 +50,8 @@ simulator_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(simulator_app, name="simulator")
+app.command("serve")(platform_cli.serve)
+app.add_typer(platform_cli.admin_app, name="admin")
 
 
 def _version_callback(value: bool) -> None:

@@ -1,0 +1,156 @@
+"""The platform's commands: ``qbdlink serve`` and ``qbdlink admin ...``.
+
+Each command parses the settings once (environment, settings file, then its options) and
+builds the platform through :mod:`qbdlink.platform.app`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from typing import Annotated
+
+import typer
+
+from qbdlink.errors import QbdlinkError
+from qbdlink.platform.app import build_platform
+from qbdlink.platform.services import clients
+from qbdlink.platform.settings import PlatformSettings, load_settings
+from qbdlink.platform.storage.database import Database, check_reachable
+from qbdlink.platform.storage.migrate import migrate
+
+EXIT_CONFIG = 2
+
+admin_app = typer.Typer(
+    help="Administer the platform: database migrations, clients and their API keys.",
+    no_args_is_help=True,
+)
+
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: QBDLINK_DATABASE_URL, else a SQLite file in QBDLINK_HOME).",
+        show_default=False,
+    ),
+]
+
+
+class Role(enum.StrEnum):
+    ALL = "all"
+    API = "api"
+    WORKER = "worker"
+
+
+def _settings(**overrides: object) -> PlatformSettings:
+    try:
+        return load_settings().with_overrides(**overrides)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+
+
+def _fail(error: QbdlinkError) -> typer.Exit:
+    typer.echo(f"qbdlink: {error.user_text()}", err=True)
+    return typer.Exit(EXIT_CONFIG)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database_url: DatabaseUrlOption = None,
+    region: Annotated[
+        str | None, typer.Option(help="This deployment's region: us, uk or ca (default us).")
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="Where clients and connectors reach this server (default: its address)."),
+    ] = None,
+    role: Annotated[
+        Role, typer.Option(help="Run the API and the workers (all), or only one of them.")
+    ] = Role.ALL,
+) -> None:
+    """Run the platform: the public API, the connector API and the background workers."""
+    import uvicorn
+
+    from qbdlink.platform.jobs.runner import Workers
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = _settings(
+        host=host, port=port, database_url=database_url, region=region, public_url=public_url
+    )
+    try:
+        platform = build_platform(settings)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    for key, value in settings.describe().items():
+        typer.echo(f"{key}: {value}")
+    workers = Workers(platform.context, scheduler_interval=settings.scheduler_interval_seconds)
+    try:
+        if role is Role.WORKER:
+            typer.echo("workers running; Ctrl+C stops them")
+            workers.run_forever()
+            return
+        if role is Role.ALL:
+            workers.start()
+        uvicorn.run(platform.app, host=host, port=port, log_level="info")
+    finally:
+        workers.stop()
+        platform.close()
+
+
+@admin_app.command("migrate")
+def admin_migrate(database_url: DatabaseUrlOption = None) -> None:
+    """Bring the database to the newest schema (serve also does this when it starts)."""
+    settings = _settings(database_url=database_url)
+    database = Database.from_url(settings.database_url)
+    try:
+        check_reachable(database)
+        before, after = migrate(database)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        database.dispose()
+    where = settings.describe()["database"]
+    if before == after:
+        typer.echo(f"{where}: already at revision {after}")
+    else:
+        typer.echo(f"{where}: migrated from {before or 'an empty database'} to revision {after}")
+
+
+@admin_app.command("create-client")
+def admin_create_client(
+    name: Annotated[str, typer.Argument(help="The client's name, e.g. 'Acme Lending'.")],
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Create a client (a tenant of the platform)."""
+    platform = build_platform(_settings(database_url=database_url))
+    try:
+        client = clients.create_client(platform.context, name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        platform.close()
+    typer.echo(f"created client {client.name!r} (id {client.id})")
+
+
+@admin_app.command("create-api-key")
+def admin_create_api_key(
+    client_name: Annotated[str, typer.Argument(help="The client the key belongs to.")],
+    name: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Create an API key for a client and print it: it is shown this once only."""
+    platform = build_platform(_settings(database_url=database_url))
+    try:
+        client = clients.client_named(platform.context, client_name)
+        _key, secret = clients.create_api_key(platform.context, client.id, name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        platform.close()
+    typer.echo(secret)
+    typer.echo(
+        "Keep this key: it is not shown again. Send it as 'Authorization: Basic "
+        "<base64 of the key>'.",
+        err=True,
+    )

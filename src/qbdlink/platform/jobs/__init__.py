@@ -1,0 +1,1 @@
+"""Background work: the database job queue, the sync scheduler and webhook delivery."""

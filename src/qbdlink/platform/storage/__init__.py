@@ -1,0 +1,1 @@
+"""Tables, repositories, migrations and the engine: the only part of the platform speaking SQL."""

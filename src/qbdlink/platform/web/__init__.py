@@ -1,0 +1,1 @@
+"""Server-rendered pages: the Link flow and the client portal."""
