@@ -7,8 +7,8 @@ copied into the project). Compiled schemas are session-scoped: each XSD compiles
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
