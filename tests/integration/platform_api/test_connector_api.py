@@ -344,3 +344,99 @@ def test_missing_pull_ids_are_404(api: httpx.Client, bare: httpx.Client) -> None
     session = link(bare, company_id)
     response = session.upload(str(uuid.uuid4()), 1, [invoice(1)])
     assert response.status_code == 404
+
+
+def _queue_push(live: LivePlatform, company_id: str, connection_id: str, **values: Any) -> str:
+    from qbdlink.platform.storage import pushes
+
+    key = str(uuid.uuid4())
+    row = {
+        "key": key,
+        "client_id": live.tenant.client.id,
+        "company_id": company_id,
+        "connection_id": connection_id,
+        "data_type": "invoices",
+        "operation": "Create",
+        "status": "Pending",
+        "status_code": 202,
+        "timeout_in_minutes": 5,
+        "body": invoice(7),
+        **values,
+    }
+    with live.platform.database.write() as db:
+        pushes.insert_push(db, row)
+    return key
+
+
+def test_push_results_store_the_record_and_announce_it(
+    live: LivePlatform, api: httpx.Client, bare: httpx.Client
+) -> None:
+    from qbdlink.platform.services.context import Tenant as ServiceTenant
+    from qbdlink.platform.services.webhooks import recent_deliveries
+
+    company_id = _company(api)
+    connection = _connection(api, company_id)
+    api.post(
+        "/webhooks",
+        json={"url": "https://hooks.example/x", "eventTypes": ["invoices.write.successful"]},
+    )
+    session = link(bare, company_id)
+    work = session.work()
+    session.complete(session.pull_for(work, "invoices"), 0)
+    key = _queue_push(live, company_id, connection["id"])
+    assert [p["key"] for p in session.work()["pushes"]] == [key]
+
+    url = f"{PREFIX}/pushes/{key}/result"
+    written = invoice(7, id="7777-1071526256")
+    ok = bare.post(url, json={"status": "Success", "record": written}, headers=session.headers)
+    assert ok.status_code == 204, ok.text
+    push = api.get(f"/companies/{company_id}/push/{key}").json()
+    assert push["status"] == "Success"
+    assert push["changes"][0]["recordRef"] == {"id": "7777-1071526256", "dataType": "invoices"}
+    assert api.get(f"/companies/{company_id}/data/invoices/7777-1071526256").status_code == 200
+    # The same report again (a retry after a lost answer) changes nothing; a contrary one fails.
+    again = bare.post(url, json={"status": "Success", "record": written}, headers=session.headers)
+    assert again.status_code == 204
+    contrary = bare.post(url, json={"status": "Failed"}, headers=session.headers)
+    assert contrary.status_code == 409
+    deliveries = recent_deliveries(live.platform.context, ServiceTenant(live.tenant.client.id))
+    assert [d.event_type for d in deliveries] == ["invoices.write.successful"]
+    assert session.work()["pushes"] == []
+
+
+def test_a_timed_out_push_is_reconciled_and_failures_keep_their_reason(
+    live: LivePlatform, api: httpx.Client, bare: httpx.Client
+) -> None:
+    company_id = _company(api)
+    connection = _connection(api, company_id)
+    session = link(bare, company_id)
+    late = _queue_push(live, company_id, connection["id"], status="TimedOut", status_code=504)
+    record = invoice(8)
+    response = bare.post(
+        f"{PREFIX}/pushes/{late}/result",
+        json={"status": "Success", "record": record},
+        headers=session.headers,
+    )
+    assert response.status_code == 204
+    assert api.get(f"/companies/{company_id}/push/{late}").json()["status"] == "Success"
+
+    failing = _queue_push(live, company_id, connection["id"])
+    failed = bare.post(
+        f"{PREFIX}/pushes/{failing}/result",
+        json={
+            "status": "Failed",
+            "statusCode": 400,
+            "errorMessage": "QuickBooks status 3140: the customer does not exist.",
+        },
+        headers=session.headers,
+    )
+    assert failed.status_code == 204
+    push = api.get(f"/companies/{company_id}/push/{failing}").json()
+    assert push["status"] == "Failed"
+    assert push["statusCode"] == 400
+    assert "3140" in push["errorMessage"]
+    no_record = _queue_push(live, company_id, connection["id"])
+    missing = bare.post(
+        f"{PREFIX}/pushes/{no_record}/result", json={"status": "Success"}, headers=session.headers
+    )
+    assert missing.status_code == 400

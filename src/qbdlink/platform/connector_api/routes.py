@@ -133,6 +133,19 @@ def fail_pull(
     return _model(connector.fail_pull(ctx, who, pullId, body))
 
 
+@router.post(
+    "/pushes/{pushOperationKey}/result", summary="What QuickBooks did with a push", status_code=204
+)
+def push_result(
+    ctx: ContextDep,
+    who: ActingDep,
+    pushOperationKey: str,  # noqa: N803
+    body: wire.PushResult,
+) -> Response:
+    connector.push_result(ctx, who, pushOperationKey, body)
+    return no_content(204)
+
+
 @router.post("/disconnect", summary="One-time mode completed, or the connector was uninstalled")
 def disconnect(ctx: ContextDep, who: ActingDep, body: wire.Disconnect) -> Response:
     connector.disconnect(ctx, who, body)

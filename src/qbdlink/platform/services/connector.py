@@ -15,12 +15,14 @@ from sqlalchemy.engine import Connection as Db
 
 from qbdlink.model import wire
 from qbdlink.model.licence import is_well_formed, region_of
-from qbdlink.model.records import dump_record, parse_records_json
+from qbdlink.model.records import dump_record, parse_record, parse_records_json
 from qbdlink.platform.domain import (
     DEAUTHORIZED,
     LINKED,
     PENDING_AUTH,
     PULL_COMPLETE,
+    PUSH_FAILED,
+    PUSH_SUCCESS,
     QUICKBOOKS_DESKTOP,
     WAITING_FOR_CONNECTOR,
     Company,
@@ -39,6 +41,7 @@ from qbdlink.platform.services.errors import (
     WrongRegionError,
 )
 from qbdlink.platform.services.pulls import queue_settings_pulls
+from qbdlink.platform.services.push_events import publish_push_result
 from qbdlink.platform.services.sync_settings import company_settings
 from qbdlink.platform.services.tokens import new_connector_credential, token_hash
 from qbdlink.platform.settings import REGION_NAMES
@@ -476,6 +479,69 @@ def fail_pull(
             errors = [*acting.connection.errors, error][-20:]
             connection_store.update_connection(db, acting.connection.id, {"errors": errors})
     return pull_state(ctx, acting, pull_id)
+
+
+_CHANGE_TYPES = {"Create": "Created", "Update": "Modified", "Delete": "Deleted"}
+
+
+def push_result(ctx: Context, acting: Acting, key: str, result: wire.PushResult) -> None:
+    """Record what QuickBooks did with a push; a repeated report of the same outcome is a no-op.
+
+    A push that timed out on the platform is reconciled when its result arrives later.
+    """
+    now = ctx.clock.now()
+    with ctx.database.write() as db:
+        push = push_store.get_push(db, acting.company.id, key)
+        if push is None or push.connection_id != acting.connection.id:
+            raise NotFoundError(
+                f"No push operation {key!r} for this connection.", code="connector.push_unknown"
+            )
+        if push.status in (PUSH_SUCCESS, PUSH_FAILED):
+            if push.status == result.status:
+                return
+            raise ConflictError(
+                f"Push {key} already ended {push.status}; it cannot become {result.status}.",
+                code="connector.push_closed",
+            )
+        values: dict[str, Any] = {
+            "status": result.status,
+            "status_code": result.status_code,
+            "completed": now,
+            "error_message": result.error_message,
+        }
+        if result.status == PUSH_SUCCESS:
+            values.update(_store_written_record(db, acting, push.data_type, push.operation, result))
+        push_store.update_push(db, key, values)
+        updated = push_store.get_push(db, acting.company.id, key)
+        assert updated is not None
+        publish_push_result(ctx, db, acting.company, updated)
+
+
+def _store_written_record(
+    db: Db, acting: Acting, data_type: str, operation: str, result: wire.PushResult
+) -> dict[str, Any]:
+    if result.record is None:
+        raise InvalidRequestError(
+            "A successful push result must carry the record QuickBooks wrote.",
+            code="connector.push_without_record",
+        )
+    document = dump_record(parse_record(data_type, result.record))
+    if operation == "Delete":
+        document["metadata"] = {**(document.get("metadata") or {}), "isDeleted": True}
+    record_store.upsert_records(
+        db,
+        company_id=acting.company.id,
+        data_type=data_type,
+        documents=[document],
+        pull_id=None,
+    )
+    record_id = str(document.get("id", ""))
+    change = {
+        "type": _CHANGE_TYPES.get(operation, "Unknown"),
+        "recordRef": {"id": record_id, "dataType": data_type},
+        "attachmentId": None,
+    }
+    return {"record_id": record_id, "changes": [change]}
 
 
 def disconnect(ctx: Context, acting: Acting, request: wire.Disconnect) -> None:
