@@ -89,10 +89,11 @@ def host_ret(store: CompanyStore, *, multi_user: bool = False) -> m.HostRet:
     )
 
 
-def company_ret(store: CompanyStore) -> m.CompanyRet:
+def company_ret(store: CompanyStore, data_ext: tuple[m.DataExtRet, ...] = ()) -> m.CompanyRet:
     return m.CompanyRet(
         is_sample_company=False,
         company_name=store.get_meta("company_name"),
         legal_company_name=store.get_meta("company_name"),
         first_month_fiscal_year="January",
+        data_ext_ret=data_ext,
     )

@@ -16,9 +16,10 @@ from ..qbxml.schema import QbxmlObject
 from .context import RequestContext, StatusError
 from .kinds import KINDS, REF_TARGETS
 from .records import attr, replace
+from .store import CompanyStore
 from .writes import load, resolver, save
 
-__all__ = ["handle_custom_field"]
+__all__ = ["company_data_ext", "handle_custom_field"]
 
 
 def handle_custom_field(context: RequestContext, request: QbxmlObject) -> dict[str, Any]:
@@ -157,11 +158,53 @@ def _target(context: RequestContext, payload: QbxmlObject) -> tuple[str, QbxmlOb
     raise StatusError(3250, "Custom fields on this object are not kept by this simulator.")
 
 
+def _company_key(owner_id: str, name: str) -> str:
+    return f"company_data_ext:{owner_id}:{name.lower()}"
+
+
+def company_data_ext(store: CompanyStore, owner_ids: tuple[str, ...]) -> tuple[m.DataExtRet, ...]:
+    """The company's own custom field values (``OtherDataExtType`` Company) of these owners."""
+    found = []
+    for owner_id, name in store.company_data_ext_names():
+        if owner_id in owner_ids:
+            body = store.get_meta(_company_key(owner_id, name))
+            if body is not None:
+                value = decode_element(body, m.DataExtRet)
+                assert isinstance(value, m.DataExtRet)
+                found.append(value)
+    return tuple(found)
+
+
+def _set_company_value(
+    context: RequestContext, definition: m.DataExtDefRet, payload: QbxmlObject, *, new: bool
+) -> m.DataExtRet:
+    owner_id = str(definition.owner_id)
+    key = _company_key(owner_id, str(definition.data_ext_name))
+    if not new and context.store.get_meta(key) is None:
+        raise StatusError(
+            3120, f'Object "{definition.data_ext_name}" specified in the request cannot be found.'
+        )
+    value = m.DataExtRet(
+        owner_id=owner_id,
+        data_ext_name=definition.data_ext_name,
+        data_ext_type=definition.data_ext_type,
+        data_ext_value=str(attr(payload, "data_ext_value")),
+    )
+    context.store.set_meta(key, encode_element(value, "DataExtRet"))
+    return value
+
+
 def _set_value(context: RequestContext, payload: QbxmlObject, *, new: bool) -> m.DataExtRet:
     owner_id = str(attr(payload, "owner_id"))
     name = str(attr(payload, "data_ext_name"))
     with context.store.write():
         definition = _require(context, owner_id, name)
+        if attr(payload, "other_data_ext_type") == "Company":
+            if "Company" not in definition.assign_to_object:
+                raise StatusError(
+                    3250, f'The custom field "{name}" is not assigned to the Company object.'
+                )
+            return _set_company_value(context, definition, payload, new=new)
         kind_name, record = _target(context, payload)
         existing = [d for d in attr(record, "data_ext_ret") or () if not _same(d, owner_id, name)]
         if not new and len(existing) == len(attr(record, "data_ext_ret") or ()):
@@ -182,6 +225,20 @@ def _same(value: m.DataExtRet, owner_id: str, name: str) -> bool:
 
 def _delete_value(context: RequestContext, payload: m.DataExtDel) -> m.DataExtDelRet:
     with context.store.write():
+        if payload.other_data_ext_type == "Company":
+            key = _company_key(payload.owner_id, payload.data_ext_name)
+            if context.store.get_meta(key) is None:
+                raise StatusError(
+                    3120,
+                    f'Object "{payload.data_ext_name}" specified in the request cannot be found.',
+                )
+            context.store.delete_meta(key)
+            return m.DataExtDelRet(
+                owner_id=payload.owner_id,
+                data_ext_name=payload.data_ext_name,
+                other_data_ext_type="Company",
+                time_deleted=context.now(),
+            )
         kind_name, record = _target(context, payload)
         values = attr(record, "data_ext_ret") or ()
         kept = tuple(d for d in values if not _same(d, payload.owner_id, payload.data_ext_name))

@@ -32,6 +32,7 @@ from ..qbxml.versions import QbxmlVersion
 from ..qbxml.xsd import QbxmlSchema, read_qbxml_version, schema_version_for
 from .company import EDITION_PROFILES, company_ret, host_ret
 from .context import RequestContext, StatusError
+from .custom_fields import company_data_ext
 from .dispatch import handle
 
 __all__ = ["Processor", "SchemaSource"]
@@ -173,7 +174,8 @@ class Processor:
         if isinstance(request, m.HostQueryRq):
             return {"host_ret": host_ret(self.context.store)}, _ok()
         if isinstance(request, m.CompanyQueryRq):
-            return {"company_ret": company_ret(self.context.store)}, _ok()
+            data_ext = company_data_ext(self.context.store, request.owner_id)
+            return {"company_ret": company_ret(self.context.store, data_ext)}, _ok()
         return handle(self.context, request)
 
 

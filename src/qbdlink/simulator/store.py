@@ -214,6 +214,16 @@ class CompanyStore:
             (key, value),
         )
 
+    def delete_meta(self, key: str) -> None:
+        self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def company_data_ext_names(self) -> list[tuple[str, str]]:
+        """(owner id, lower-cased name) of the company's own custom field values."""
+        rows = self._db.execute(
+            "SELECT key FROM meta WHERE key LIKE 'company_data_ext:%' ORDER BY key"
+        ).fetchall()
+        return [tuple(str(row[0]).split(":", 2)[1:]) for row in rows]  # type: ignore[misc]
+
     def next_counter(self, name: str) -> int:
         value = int(self.get_meta(name) or "1")
         self.set_meta(name, str(value + 1))
