@@ -440,3 +440,31 @@ def test_a_timed_out_push_is_reconciled_and_failures_keep_their_reason(
         f"{PREFIX}/pushes/{no_record}/result", json={"status": "Success"}, headers=session.headers
     )
     assert missing.status_code == 400
+
+
+def test_deletions_mark_records_deleted_idempotently(api: httpx.Client, bare: httpx.Client) -> None:
+    company_id = _company(api)
+    _connection(api, company_id)
+    session = link(bare, company_id)
+    pull_id = session.pull_for(session.work(), "invoices")
+    session.upload(pull_id, 1, [invoice(n) for n in range(3)])
+    deleted = [invoice(1)["id"], "never-seen-1"]
+    first = bare.post(
+        f"{PREFIX}/pulls/{pull_id}/deletions/2", json=deleted, headers=session.headers
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["duplicate"] is False
+    again = bare.post(
+        f"{PREFIX}/pulls/{pull_id}/deletions/2", json=deleted, headers=session.headers
+    )
+    assert again.json()["duplicate"] is True
+    session.complete(pull_id, 3)
+    gone = api.get(f"/companies/{company_id}/data/invoices/{invoice(1)['id']}").json()
+    assert gone["metadata"]["isDeleted"] is True
+    assert gone["invoiceNumber"] == "INV-0001"
+    live_ones = api.get(
+        f"/companies/{company_id}/data/invoices", params={"query": "metadata.isDeleted=false"}
+    ).json()
+    assert live_ones["totalResults"] == 2
+    bad = bare.post(f"{PREFIX}/pulls/{pull_id}/deletions/3", json=[1, 2], headers=session.headers)
+    assert bad.status_code in (400, 409)

@@ -7,6 +7,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -111,6 +112,20 @@ async def upload_batch(
         connector.upload_batch, ctx, who, pullId, seq, body, expected_total=expected
     )
     return _model(receipt)
+
+
+@router.post(
+    "/pulls/{pullId}/deletions/{seq}",
+    summary="Ids of records deleted in QuickBooks (a JSON array); idempotent by batch number",
+)
+def upload_deletions(
+    ctx: ContextDep,
+    who: ActingDep,
+    pullId: str,  # noqa: N803
+    seq: int,
+    body: list[Annotated[str, Field(min_length=1, max_length=100)]],
+) -> Response:
+    return _model(connector.upload_deletions(ctx, who, pullId, seq, body))
 
 
 @router.post("/pulls/{pullId}/complete", summary="The pull has uploaded everything")

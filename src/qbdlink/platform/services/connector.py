@@ -365,11 +365,12 @@ def upload_batch(
             return wire.BatchReceipt(
                 pull_id=pull_id, seq=seq, duplicate=True, records_received=pull.records_received
             )
-        record_store.upsert_records(
+        # Stored straight from the validated models: one JSON serialisation per record.
+        record_store.upsert_record_models(
             db,
             company_id=acting.company.id,
             data_type=pull.data_type,
-            documents=[dump_record(record) for record in records],
+            models=records,
             pull_id=pull_id,
         )
         received = pull.records_received + len(records)
@@ -387,6 +388,48 @@ def upload_batch(
             },
         )
     return wire.BatchReceipt(pull_id=pull_id, seq=seq, duplicate=False, records_received=received)
+
+
+def upload_deletions(
+    ctx: Context, acting: Acting, pull_id: str, seq: int, record_ids: list[str]
+) -> wire.BatchReceipt:
+    """Mark records deleted in QuickBooks (``metadata.isDeleted``); idempotent by batch number.
+
+    Batch numbers are shared with record batches. Ids the platform never received are
+    ignored: there is nothing to mark.
+    """
+    if seq < 1:
+        raise InvalidRequestError("Batch numbers start at 1.", code="connector.batch_seq")
+    if len(record_ids) > MAX_BATCH_RECORDS:
+        raise InvalidRequestError(
+            f"A batch holds at most {MAX_BATCH_RECORDS} ids.", code="connector.batch_too_big"
+        )
+    with ctx.database.write() as db:
+        pull = _own_pull(db, acting, pull_id)
+        if pull.is_completed:
+            raise ConflictError(
+                f"Pull {pull_id} is already {pull.status}; it takes no more batches.",
+                code="connector.pull_closed",
+            )
+        if not pull_store.record_batch(db, pull_id, seq, len(record_ids)):
+            return wire.BatchReceipt(
+                pull_id=pull_id, seq=seq, duplicate=True, records_received=pull.records_received
+            )
+        marked = record_store.mark_deleted(
+            db, company_id=acting.company.id, data_type=pull.data_type, record_ids=record_ids
+        )
+        pull_store.update_pull(
+            db,
+            pull_id,
+            {
+                "records_received": pull.records_received + marked,
+                "last_batch_seq": max(seq, pull.last_batch_seq),
+                "claimed": ctx.clock.now(),
+            },
+        )
+    return wire.BatchReceipt(
+        pull_id=pull_id, seq=seq, duplicate=False, records_received=pull.records_received + marked
+    )
 
 
 def complete_pull(

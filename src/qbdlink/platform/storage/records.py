@@ -7,6 +7,7 @@ Lists return the stored JSON text as is, so a page of 5,000 records is not re-pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -106,7 +108,7 @@ def _row(
         "company_id": company_id,
         "data_type": data_type,
         "record_id": str(doc["id"]),
-        "data": doc,
+        "document": _compact_json(doc),
         "modified_date": _text(doc.get("modifiedDate"), 32),
         "record_date": _text(_dig(doc, paths.record_date), 32),
         "status": _text(_dig(doc, paths.status), 40),
@@ -117,6 +119,98 @@ def _row(
     }
 
 
+def _compact_json(document: Mapping[str, Any]) -> str:
+    # Exactly what the engine's JSON serialiser writes (storage/database.py).
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+@cache
+def _attribute_names(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's wire name (alias) to its attribute name."""
+    return {field.alias or name: name for name, field in model.model_fields.items()}
+
+
+def _attribute(record: BaseModel, path: str | None) -> Any:
+    """The value at a camelCase ``path`` of a validated record (what ``_dig`` reads of its dump)."""
+    if path is None:
+        return None
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, BaseModel):
+            return None
+        name = _attribute_names(type(value)).get(part)
+        if name is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        # As the JSON dump writes it (an int, else a float), so both paths store the same value.
+        value = int(value) if value == value.to_integral_value() else float(value)
+    return Decimal(str(value))
+
+
+def _model_row(
+    company_id: str, data_type: str, pull_id: str | None, record: BaseModel
+) -> dict[str, Any]:
+    paths = indexed_paths(data_type)
+    return {
+        "company_id": company_id,
+        "data_type": data_type,
+        "record_id": str(_attribute(record, "id")),
+        # Codat's JSON (camelCase, no nulls, decimals as numbers), serialised by pydantic-core
+        # in one call: no dict of the record is built only to be serialised again.
+        "document": record.model_dump_json(by_alias=True, exclude_none=True),
+        "modified_date": _text(_attribute(record, "modifiedDate"), 32),
+        "record_date": _text(_attribute(record, paths.record_date), 32),
+        "status": _text(_attribute(record, paths.status), 40),
+        "reference_id": _text(_attribute(record, paths.reference_id), 100),
+        "amount": _amount(_attribute(record, paths.amount)),
+        "is_deleted": bool(_attribute(record, "metadata.isDeleted")),
+        "pull_id": pull_id,
+    }
+
+
+_REPLACED = (
+    "data",
+    "modified_date",
+    "record_date",
+    "status",
+    "reference_id",
+    "amount",
+    "is_deleted",
+    "pull_id",
+)
+
+
+@cache
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE for executemany; the document is bound as JSON text."""
+    if dialect == "postgresql":
+        insert: Any = postgresql.insert(records)
+        document: sa.ColumnElement[Any] = sa.cast(
+            sa.bindparam("document", type_=sa.Text()), postgresql.JSONB()
+        )
+    else:
+        insert = sqlite.insert(records)
+        document = sa.type_coerce(sa.bindparam("document", type_=sa.Text()), sa.Text())
+    insert = insert.values(data=document)
+    return insert.on_conflict_do_update(
+        index_elements=[records.c.company_id, records.c.data_type, records.c.record_id],
+        set_={name: insert.excluded[name] for name in _REPLACED},
+    )
+
+
+def _upsert_rows(db: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    if rows:
+        db.execute(_upsert_statement(db.dialect.name), rows)
+    return len(rows)
+
+
 def upsert_records(
     db: Connection,
     *,
@@ -125,31 +219,28 @@ def upsert_records(
     documents: Iterable[Mapping[str, Any]],
     pull_id: str | None,
 ) -> int:
-    """Insert or replace records by id, in bulk (one multi-row statement per chunk)."""
+    """Insert or replace records (Codat JSON objects) by id, in one executemany."""
     data_type = storage_key(data_type)
-    rows = [_row(company_id, data_type, pull_id, doc) for doc in documents]
-    if not rows:
-        return 0
-    insert: Any = (postgresql if db.dialect.name == "postgresql" else sqlite).insert(records)
-    replaced = {
-        name: insert.excluded[name]
-        for name in (
-            "data",
-            "modified_date",
-            "record_date",
-            "status",
-            "reference_id",
-            "amount",
-            "is_deleted",
-            "pull_id",
-        )
-    }
-    statement = insert.on_conflict_do_update(
-        index_elements=[records.c.company_id, records.c.data_type, records.c.record_id],
-        set_=replaced,
-    )
-    db.execute(statement, rows)
-    return len(rows)
+    return _upsert_rows(db, [_row(company_id, data_type, pull_id, doc) for doc in documents])
+
+
+def upsert_record_models(
+    db: Connection,
+    *,
+    company_id: str,
+    data_type: str,
+    models: Iterable[BaseModel],
+    pull_id: str | None,
+) -> int:
+    """Insert or replace validated records by id, in one executemany.
+
+    Stores what :func:`upsert_records` stores for ``dump_record(model)``; each document is
+    serialised straight from the model (``model_dump_json``) and the indexed columns are read
+    from its attributes. The JSON text differs from ``json.dumps`` only in the spelling of a
+    float below 1e-4 (``0.00001`` and ``1e-7``, not ``1e-05`` and ``1e-07``): the same numbers.
+    """
+    data_type = storage_key(data_type)
+    return _upsert_rows(db, [_model_row(company_id, data_type, pull_id, m) for m in models])
 
 
 def _document_text() -> sa.ColumnElement[str]:
@@ -193,3 +284,27 @@ def count_records(db: Connection, company_id: str, data_types: Sequence[str]) ->
         .group_by(records.c.data_type)
     )
     return {data_type: count for data_type, count in rows}
+
+
+def mark_deleted(
+    db: Connection, *, company_id: str, data_type: str, record_ids: Sequence[str]
+) -> int:
+    """Set ``metadata.isDeleted`` on the stored records with these ids; returns how many."""
+    if not record_ids:
+        return 0
+    key = storage_key(data_type)
+    rows = db.execute(
+        sa.select(records.c.record_id, records.c.data).where(
+            records.c.company_id == company_id,
+            records.c.data_type == key,
+            records.c.record_id.in_(list(record_ids)),
+        )
+    ).all()
+    documents = []
+    for row in rows:
+        document = dict(row.data)
+        document["metadata"] = {**(document.get("metadata") or {}), "isDeleted": True}
+        documents.append(document)
+    return upsert_records(
+        db, company_id=company_id, data_type=data_type, documents=documents, pull_id=None
+    )
