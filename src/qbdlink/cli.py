@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 
 import qbdlink
+from qbdlink.connector import cli as connector_cli
 from qbdlink.errors import QbdlinkError
 from qbdlink.platform import cli as platform_cli
 from qbdlink.qbxml import xsd
@@ -52,6 +53,7 @@ simulator_app = typer.Typer(
 app.add_typer(simulator_app, name="simulator")
 app.command("serve")(platform_cli.serve)
 app.add_typer(platform_cli.admin_app, name="admin")
+app.add_typer(connector_cli.connector_app, name="connector")
 
 
 def _version_callback(value: bool) -> None:

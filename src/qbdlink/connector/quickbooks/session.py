@@ -143,9 +143,14 @@ class QuickBooksSession:
         )
         return self.company
 
+    @property
+    def is_open(self) -> bool:
+        return self._transport is not None and self._ticket is not None
+
     def close(self) -> None:
         transport, ticket = self._transport, self._ticket
         self._transport, self._ticket = None, None
+        self.company = None
         if transport is None:
             return
         try:

@@ -14,8 +14,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from qbdlink.model.base import Address, AddressType, Metadata, RecordStatus, SupplementalData
+from qbdlink.model.base import (
+    Address,
+    AddressType,
+    Allocation,
+    Metadata,
+    PaymentAllocation,
+    PaymentAllocationPayment,
+    RecordStatus,
+    SupplementalData,
+    TaxRateRef,
+    TrackingCategoryRef,
+)
 from qbdlink.qbxml import Edition, QbxmlObject
+from qbdlink.qbxml import messages as m
 
 HOME_CURRENCY = {Edition.US: "USD", Edition.UK: "GBP", Edition.CA: "CAD"}
 
@@ -206,3 +218,104 @@ def custom_fields(data_ext_ret: Iterable[Any]) -> SupplementalData | None:
 def not_deleted() -> Metadata:
     """The metadata of a record read from QuickBooks (deletions come from the deleted queries)."""
     return Metadata(is_deleted=False)
+
+
+def person_name(*parts: str | None) -> str | None:
+    """A person's name from QuickBooks' FirstName, MiddleName and LastName (those present)."""
+    return " ".join(part for part in parts if part) or None
+
+
+# --- helpers the transaction streams share (windows, references, voids, lines) ----------------
+
+
+def modified_range(window: QueryWindow) -> m.ModifiedDateRangeFilter | None:
+    """A transaction query's ModifiedDateRangeFilter for ``window``; None reads everything.
+
+    Transaction queries take the window in ModifiedDateRangeFilter (list queries take
+    FromModifiedDate/ToModifiedDate directly); an empty filter element is not allowed.
+    """
+    if window.modified_from is None and window.modified_to is None:
+        return None
+    return m.ModifiedDateRangeFilter(
+        from_modified_date=window.modified_from, to_modified_date=window.modified_to
+    )
+
+
+def ref_id(ref: Any | None) -> str | None:
+    """The ListID of a qbXML reference (``*Ref``), if it has one."""
+    list_id = getattr(ref, "list_id", None) if ref is not None else None
+    return list_id if isinstance(list_id, str) and list_id else None
+
+
+def ref_name(ref: Any | None) -> str | None:
+    full_name = getattr(ref, "full_name", None) if ref is not None else None
+    return full_name if isinstance(full_name, str) and full_name else None
+
+
+def is_voided(memo: str | None, *amounts: Decimal | None) -> bool:
+    """Whether a transaction was voided: QuickBooks keeps it, with every amount set to zero and
+    "VOID:" put before its memo. Both are checked, as a memo alone may start with the word."""
+    return bool(memo) and str(memo).startswith("VOID:") and all(amount(a) == 0 for a in amounts)
+
+
+# QuickBooks keeps rates and quantities to 5 decimal places.
+_UNIT_PLACES = Decimal("0.00001")
+
+
+def unit_amount(line_amount: Decimal, quantity: Decimal) -> Decimal:
+    """A line's price per unit when QuickBooks gives only its amount (and quantity).
+
+    A quantity of 0 (QuickBooks allows it on expense-like lines) leaves the amount as the unit
+    price rather than dividing by zero.
+    """
+    if quantity == 0:
+        return line_amount
+    unit = line_amount / quantity
+    return unit if unit == unit.quantize(_UNIT_PLACES) else unit.quantize(_UNIT_PLACES)
+
+
+def tracking_category_refs(class_ref: Any | None) -> list[TrackingCategoryRef] | None:
+    """A line's ClassRef as Codat's trackingCategoryRefs (classes are tracking categories)."""
+    class_id = ref_id(class_ref)
+    if class_id is None:
+        return None
+    return [TrackingCategoryRef(id=class_id, name=ref_name(class_ref))]
+
+
+def tax_rate_ref(sales_tax_code_ref: Any | None) -> TaxRateRef | None:
+    """A line's SalesTaxCodeRef as Codat's taxRateRef, as Codat's own QuickBooks Desktop data
+    does: the code is what each line carries in every edition (in CA and UK it also names the
+    tax item, hence the rate; in the US the rate is the form's ItemSalesTaxRef)."""
+    if ref_id(sales_tax_code_ref) is None and ref_name(sales_tax_code_ref) is None:
+        return None
+    return TaxRateRef(id=ref_id(sales_tax_code_ref), name=ref_name(sales_tax_code_ref))
+
+
+def linked_allocation(link: Any, currency: str | None, allocated: Decimal) -> PaymentAllocation:
+    """A LinkedTxn (a payment, credit or refund applied to the record) as a paymentAllocation.
+
+    A LinkedTxn carries the other transaction's id, date, number and the amount applied, not
+    that transaction's own total or account: those stay unset. The other transaction is in the
+    record's currency (QuickBooks keeps one A/R and A/P account per currency).
+    """
+    when = iso_date(getattr(link, "txn_date", None))
+    return PaymentAllocation(
+        payment=PaymentAllocationPayment(
+            id=getattr(link, "txn_id", None),
+            reference=getattr(link, "ref_number", None) or None,
+            currency=currency,
+            paid_on_date=when,
+        ),
+        allocation=Allocation(currency=currency, allocated_on_date=when, total_amount=allocated),
+    )
+
+
+def txn_day(ret: Any) -> str:
+    """A transaction's date (TxnDate), required by Codat; QuickBooks always sends it, but a
+    trimmed answer (IncludeRetElement) may not: then the day it was created. Neither gives "",
+    which the model refuses by name rather than inventing a date."""
+    return (
+        iso_date(getattr(ret, "txn_date", None))
+        or iso_datetime(getattr(ret, "time_created", None))
+        or ""
+    )

@@ -161,6 +161,11 @@ def push_result(
     return no_content(204)
 
 
+@router.post("/sync-now", summary="Queue every data type set to fetch (the user's Sync now)")
+def sync_now(ctx: ContextDep, who: ActingDep) -> Response:
+    return json_response({"queued": connector.request_sync(ctx, who)})
+
+
 @router.post("/disconnect", summary="One-time mode completed, or the connector was uninstalled")
 def disconnect(ctx: ContextDep, who: ActingDep, body: wire.Disconnect) -> Response:
     connector.disconnect(ctx, who, body)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Connection as Db
 
 from qbdlink.model import wire
+from qbdlink.model.datatypes import data_type as model_data_type
 from qbdlink.model.licence import is_well_formed, region_of
 from qbdlink.model.records import dump_record, parse_record, parse_records_json
 from qbdlink.platform.domain import (
@@ -355,7 +356,10 @@ def upload_batch(
                 f"A batch holds at most {MAX_BATCH_RECORDS} records, not {len(records)}.",
                 code="connector.batch_too_big",
             )
-        missing_id = [i for i, record in enumerate(records) if not getattr(record, "id", None)]
+        has_ids = "id" in model_data_type(pull.data_type).model.model_fields
+        missing_id = [
+            i for i, record in enumerate(records) if has_ids and not getattr(record, "id", None)
+        ]
         if missing_id:
             raise InvalidRequestError(
                 f"Records {missing_id[:10]} of batch {seq} have no id.",
@@ -585,6 +589,13 @@ def _store_written_record(
         "attachmentId": None,
     }
     return {"record_id": record_id, "changes": [change]}
+
+
+def request_sync(ctx: Context, acting: Acting) -> list[str]:
+    """ "Sync now" from the connector: queue every data type set to fetch, except running ones."""
+    with ctx.database.write() as db:
+        queued = queue_settings_pulls(db, acting.company, acting.connection, is_initial=False)
+    return [pull.data_type for pull in queued]
 
 
 def disconnect(ctx: Context, acting: Acting, request: wire.Disconnect) -> None:

@@ -93,6 +93,15 @@ def _text(value: Any, limit: int) -> str | None:
     return None if value is None else str(value)[:limit]
 
 
+# Company info is one record per company and has no id of its own in Codat's model.
+SINGLETON_RECORD_ID = "info"
+
+
+def record_key(document: Mapping[str, Any]) -> str:
+    found = document.get("id")
+    return SINGLETON_RECORD_ID if found is None else str(found)
+
+
 def storage_key(data_type: str) -> str:
     """Records are stored under the model's key ("accounts", not Codat's "chartOfAccounts")."""
     return data_type_info(data_type).key
@@ -107,7 +116,7 @@ def _row(
     return {
         "company_id": company_id,
         "data_type": data_type,
-        "record_id": str(doc["id"]),
+        "record_id": record_key(doc),
         "document": _compact_json(doc),
         "modified_date": _text(doc.get("modifiedDate"), 32),
         "record_date": _text(_dig(doc, paths.record_date), 32),

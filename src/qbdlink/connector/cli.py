@@ -1,0 +1,208 @@
+"""``qbdlink connector ...``: link, run, status, sync now (install and uninstall: see install/).
+
+This is the connector's composition root for the command line: it parses the settings once
+and builds the connector through :mod:`qbdlink.connector.app`.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qbdlink.connector.app import ConnectorApp, build_connector_app
+from qbdlink.connector.install.logging_setup import configure_connector_logging
+from qbdlink.connector.link import LinkOutcome, finish_one_time, link_company
+from qbdlink.connector.settings import REGIONS, load_connector_settings, parse_region
+from qbdlink.connector.sync.engine import PullProgress
+from qbdlink.errors import QbdlinkError
+from qbdlink.model import wire
+from qbdlink.model.licence import region_of
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+connector_app = typer.Typer(
+    help="The connector that runs beside QuickBooks Desktop: link, run, status, sync now.",
+    no_args_is_help=True,
+)
+
+QuickBooksOption = Annotated[
+    str | None,
+    typer.Option(
+        "--quickbooks",
+        help="com (QuickBooks on this PC) or simulator://HOST:PORT (default: QBDLINK_QUICKBOOKS).",
+    ),
+]
+ClientNameOption = Annotated[
+    str | None,
+    typer.Option("--client-name", help="Whose connector this is (names folders and tasks)."),
+]
+
+
+def _fail(error: QbdlinkError) -> typer.Exit:
+    typer.echo(f"qbdlink: {error.user_text()}", err=True)
+    return typer.Exit(EXIT_CONFIG if error.code.startswith("connector.") else EXIT_FAILED)
+
+
+def _app(quickbooks: str | None, client_name: str | None) -> ConnectorApp:
+    settings = load_connector_settings(quickbooks=quickbooks, client_name=client_name)
+    configure_connector_logging(Path(settings.layout.log_path))
+    return build_connector_app(settings)
+
+
+class ConsoleObserver:
+    """The link's steps, printed (the setup wizard draws the same steps in a window)."""
+
+    def __init__(self, *, assume_yes: bool) -> None:
+        self.assume_yes = assume_yes
+        self.started = time.monotonic()
+
+    def company_found(self, info: wire.LinkInfo) -> bool:
+        typer.echo(f"{info.client_name}: link QuickBooks to {info.company_name}.")
+        if self.assume_yes:
+            return True
+        return typer.confirm(f"Link with {info.company_name}?", default=True)
+
+    def waiting_for_quickbooks(self, instructions: str) -> None:
+        typer.echo("Waiting for QuickBooks. " + instructions)
+
+    def linked(self, answer: wire.LinkResponse) -> None:
+        typer.echo(f"Linked with {answer.company_name}. First link: fetching your data...")
+
+    def progress(self, progress: PullProgress) -> None:
+        if progress.done:
+            typer.echo(f"  {progress.data_type:<20} {progress.records:>8} records")
+
+
+@connector_app.command("link")
+def link(
+    licence_key: Annotated[
+        str | None, typer.Option("--licence-key", help="The licence key from the Link page.")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="us, uk or ca.")] = None,
+    platform_url: Annotated[
+        str | None, typer.Option(help="The platform's address (normally from the region).")
+    ] = None,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask: for silent installs.")] = False,
+) -> None:
+    """Link this QuickBooks company file, then fetch its data (the first link)."""
+    try:
+        app = _app(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    try:
+        key = licence_key or typer.prompt("Licence key")
+        chosen = region or region_of(key) or typer.prompt("Region (us, uk, ca)", default="us")
+        region_key = parse_region(chosen)
+        url = app.settings.platform_url(region_key, platform_url)
+        started = time.monotonic()
+        outcome = link_company(
+            app,
+            licence_key=key,
+            region=region_key,
+            platform_url=url,
+            observer=ConsoleObserver(assume_yes=yes),
+        )
+        _summary(outcome, time.monotonic() - started)
+        if outcome.mode == "one-time":
+            finish_one_time(app)
+            typer.echo("One-time link done: the connector removes itself now.")
+            app.state.forget_everything()
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        app.close()
+
+
+def _summary(outcome: LinkOutcome, seconds: float) -> None:
+    total = sum(outcome.records.values())
+    typer.echo(
+        f"Your data has been synchronised: {total} records in {seconds:.1f} s "
+        f"({outcome.company_name}, {outcome.mode} mode)."
+    )
+
+
+@connector_app.command("run")
+def run(
+    once: Annotated[bool, typer.Option("--once", help="Do all queued work, then exit.")] = False,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Sync: take the platform's queued work and carry it out, until stopped."""
+    try:
+        app = _app(quickbooks, client_name)
+        client = app.client()
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    printer = ConsoleObserver(assume_yes=True)
+    connector = app.connector(client, printer.progress)
+    try:
+        if once:
+            report = connector.run_cycle(wait=0)
+            if report.problem is not None:
+                raise _fail(report.problem)
+            typer.echo(f"done: {len(report.pulls)} pulls, {report.records} records")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        typer.echo("connector running; Ctrl+C stops it")
+        try:
+            connector.run_forever(stop)
+        except KeyboardInterrupt:
+            stop.set()
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        client.close()
+        app.close()
+
+
+@connector_app.command("status")
+def status(quickbooks: QuickBooksOption = None, client_name: ClientNameOption = None) -> None:
+    """What this connector is linked to, its last syncs, and whether QuickBooks answers."""
+    try:
+        app = _app(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    try:
+        company = app.state.get("company_name")
+        if not company:
+            typer.echo("Not linked. Run `qbdlink connector link`.")
+            return
+        region = str(app.state.get("region"))
+        typer.echo(
+            f"Linked with {company} ({REGIONS.get(region, region)}), mode {app.state.get('mode')}"
+        )
+        typer.echo(f"platform: {app.state.get('platform_url')}")
+        for data_type, entry in app.state.history().items():
+            line = f"  {data_type:<20} last sync {entry['lastSuccess'] or 'never'}"
+            if entry["lastError"]:
+                line += f"; last error: {entry['lastError']}"
+            typer.echo(line)
+        try:
+            app.connector(app.client()).open_quickbooks()
+            typer.echo("QuickBooks: ready")
+        except QbdlinkError as error:
+            typer.echo(f"QuickBooks: {error.user_text()}")
+    finally:
+        app.close()
+
+
+@connector_app.command("sync-now")
+def sync_now(quickbooks: QuickBooksOption = None, client_name: ClientNameOption = None) -> None:
+    """Ask for a sync of every data type now (the running connector picks it up)."""
+    try:
+        app = _app(quickbooks, client_name)
+        with app.client() as client:
+            queued = client.sync_now()
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    typer.echo("queued: " + (", ".join(queued) if queued else "nothing (all already queued)"))
+    app.close()
