@@ -23,7 +23,7 @@ import qbdlink
 from qbdlink.connector import cli as connector_cli
 from qbdlink.errors import QbdlinkError
 from qbdlink.platform import cli as platform_cli
-from qbdlink.qbxml import xsd
+from qbdlink.qbxml import Edition, xsd
 from qbdlink.simulator.authorization import AuthChoice
 
 XSD_DIR_ENV = "QBDLINK_QBXML_XSD_DIR"
@@ -54,6 +54,42 @@ app.add_typer(simulator_app, name="simulator")
 app.command("serve")(platform_cli.serve)
 app.add_typer(platform_cli.admin_app, name="admin")
 app.add_typer(connector_cli.connector_app, name="connector")
+
+
+@app.command("demo")
+def demo(
+    exit_after_link: Annotated[
+        bool, typer.Option("--exit", help="Stop after the first link instead of serving.")
+    ] = False,
+    size: Annotated[int, typer.Option(help="Transactions in the generated company.")] = 2000,
+    edition: Annotated[str, typer.Option(help="us, uk or ca.")] = "us",
+    port: Annotated[int, typer.Option(help="The platform's port (0: any free one).")] = 8000,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Data folder (default: a new temporary folder).", show_default=False),
+    ] = None,
+) -> None:
+    """The whole system on this machine: platform, simulated QuickBooks, connector, first link."""
+    from qbdlink.demo import run_demo
+
+    code = _EDITIONS.get(edition.lower())
+    if code is None:
+        typer.echo(f"qbdlink: --edition {edition!r}: use us, uk or ca.", err=True)
+        raise typer.Exit(EXIT_CONFIG)
+    try:
+        run_demo(
+            home=home,
+            size=size,
+            edition=Edition(code),
+            host="127.0.0.1",
+            port=port,
+            exit_after_link=exit_after_link,
+            echo=typer.echo,
+            wait_for_stop=_wait_for_stop_signal,
+        )
+    except QbdlinkError as error:
+        typer.echo(f"qbdlink: {error.user_text()}", err=True)
+        raise typer.Exit(EXIT_INVALID) from error
 
 
 def _version_callback(value: bool) -> None:
