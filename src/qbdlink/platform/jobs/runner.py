@@ -1,7 +1,9 @@
 """Worker threads: claim jobs from the database queue and run their handlers.
 
 Any number of processes may run workers against one PostgreSQL: the queue hands each job to one
-worker (see storage/jobs.py). A job that raises is retried with exponential backoff.
+worker (see storage/jobs.py). A job that raises is retried with exponential backoff, except on a
+:class:`PermanentError` (retrying cannot help); when a job fails for good, its kind's give-up
+hook (if any) runs in the same transaction that marks the job failed.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from qbdlink.errors import QbdlinkError
+from sqlalchemy.engine import Connection as Db
+
+from qbdlink.errors import PermanentError, QbdlinkError
 from qbdlink.platform.services.context import Context
 from qbdlink.platform.storage import jobs as queue
+from qbdlink.platform.storage.types import utc_now
 
 log = logging.getLogger("qbdlink.platform.jobs")
 
 Handler = Callable[[Context, queue.Job], None]
+# Called with the transaction that marks the job failed for good, and the last error.
+GiveUpHook = Callable[[Context, Db, queue.Job, str], None]
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF_SECONDS = 3600.0
 
@@ -36,6 +43,12 @@ def default_handlers() -> dict[str, Handler]:
     return dict(HANDLERS)
 
 
+def default_give_up_hooks() -> dict[str, GiveUpHook]:
+    from qbdlink.platform.jobs.handlers import GIVE_UP_HOOKS
+
+    return dict(GIVE_UP_HOOKS)
+
+
 class Workers:
     """The job workers of one process, and the periodic ticks (scheduler, timeouts)."""
 
@@ -47,9 +60,15 @@ class Workers:
         scheduler_interval: float = 30.0,
         poll_interval: float = 1.0,
         threads: int = 2,
+        give_up_hooks: Mapping[str, GiveUpHook] | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.context = context
         self.handlers = dict(handlers) if handlers is not None else default_handlers()
+        self.give_up_hooks = (
+            dict(give_up_hooks) if give_up_hooks is not None else default_give_up_hooks()
+        )
+        self.lease = lease
         self.scheduler_interval = scheduler_interval
         self.poll_interval = poll_interval
         self.thread_count = threads
@@ -63,7 +82,12 @@ class Workers:
         while ran < limit:
             with self.context.database.write() as db:
                 claimed = queue.claim(
-                    db, worker=self.worker_id, kinds=list(self.handlers), lease=LEASE, limit=1
+                    db,
+                    worker=self.worker_id,
+                    kinds=list(self.handlers),
+                    lease=self.lease,
+                    limit=1,
+                    now=self._now(),
                 )
             if not claimed:
                 break
@@ -71,21 +95,45 @@ class Workers:
             ran += 1
         return ran
 
+    def _now(self) -> datetime:
+        """The queue's "now": the context's clock, never behind the wall clock.
+
+        Jobs are stamped with the wall clock when queued (storage.types.utc_now) while retries
+        are scheduled by the context's clock; a test clock may run ahead of the wall, and this
+        keeps a job queued a moment after such a clock was set from being "not yet due".
+        """
+        return max(self.context.clock.now(), utc_now())
+
     def _run(self, job: queue.Job) -> None:
         handler = self.handlers[job.kind]
         try:
             handler(self.context, job)
         except Exception as exc:  # a failing job must never kill its worker
-            if not isinstance(exc, QbdlinkError):
-                log.exception("job %s (%s) failed", job.id, job.kind)
-            retry_at = self.context.clock.now() + timedelta(seconds=backoff_seconds(job.attempts))
-            with self.context.database.write() as db:
-                queue.retry_or_fail(
-                    db, job, error=f"{type(exc).__name__}: {exc}", retry_at=retry_at
-                )
+            self._failed(job, exc)
             return
         with self.context.database.write() as db:
             queue.finish(db, job.id)
+
+    def _failed(self, job: queue.Job, exc: Exception) -> None:
+        if not isinstance(exc, QbdlinkError):
+            log.exception("job %s (%s) failed", job.id, job.kind)
+        error = f"{type(exc).__name__}: {exc}"
+        retry_at = None
+        if not isinstance(exc, PermanentError):
+            retry_at = self._now() + timedelta(seconds=backoff_seconds(job.attempts))
+        with self.context.database.write() as db:
+            gave_up = queue.retry_or_fail(db, job, error=error, retry_at=retry_at)
+            hook = self.give_up_hooks.get(job.kind)
+            if gave_up and hook is not None:
+                hook(self.context, db, job, error)
+        if gave_up:
+            log.warning(
+                "job %s (%s) failed for good after %d attempt(s): %s",
+                job.id,
+                job.kind,
+                job.attempts,
+                error,
+            )
 
     def tick(self) -> None:
         """The periodic work: queue scheduled pulls, time out overdue pushes."""
@@ -99,6 +147,9 @@ class Workers:
                 ran = self.run_once(limit=10)
             except QbdlinkError as error:
                 log.warning("job queue unavailable: %s", error.user_text())
+                ran = 0
+            except Exception:  # e.g. a database error while claiming: wait, then go on
+                log.exception("job loop error")
                 ran = 0
             if ran == 0:
                 self._stop.wait(self.poll_interval)

@@ -53,8 +53,10 @@ from qbdlink.platform.storage import pulls as pull_store
 from qbdlink.platform.storage import pushes as push_store
 from qbdlink.platform.storage import records as record_store
 
-# A pull claimed by a connector that then went quiet this long is offered again.
-CLAIM_LEASE = timedelta(minutes=15)
+# One connector acts for a connection and asks for work one request at a time, so a pull it
+# claimed and did not finish (it was killed, or restarted) is offered again at once: the
+# restarted connector resumes it. The lease only spaces out two racing requests.
+CLAIM_LEASE = timedelta(seconds=1)
 MAX_BATCH_RECORDS = 5000
 
 

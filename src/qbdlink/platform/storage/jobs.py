@@ -67,9 +67,20 @@ def enqueue(
 
 
 def claim(
-    db: Connection, *, worker: str, kinds: Sequence[str], lease: timedelta, limit: int = 1
+    db: Connection,
+    *,
+    worker: str,
+    kinds: Sequence[str],
+    lease: timedelta,
+    limit: int = 1,
+    now: datetime | None = None,
 ) -> Sequence[Job]:
-    now = utc_now()
+    """Take up to ``limit`` due jobs (or jobs whose lease ran out) for ``worker``.
+
+    ``now`` defaults to the wall clock; the workers pass their context's clock so that a test
+    clock decides when a retry is due and when a lease has run out.
+    """
+    now = now or utc_now()
     column = jobs.c
     claimable = sa.or_(
         sa.and_(column.status == QUEUED, column.run_after <= now),
@@ -117,9 +128,13 @@ def finish(db: Connection, job_id: int) -> None:
     )
 
 
-def retry_or_fail(db: Connection, job: Job, *, error: str, retry_at: datetime | None) -> None:
-    """Back to the queue at ``retry_at``, or failed for good when out of attempts or None."""
-    if retry_at is None or job.attempts >= job.max_attempts:
+def retry_or_fail(db: Connection, job: Job, *, error: str, retry_at: datetime | None) -> bool:
+    """Back to the queue at ``retry_at``, or failed for good when out of attempts or None.
+
+    Returns True when the job failed for good.
+    """
+    failed = retry_at is None or job.attempts >= job.max_attempts
+    if failed:
         values: dict[str, Any] = {"status": FAILED, "finished": utc_now()}
     else:
         values = {"status": QUEUED, "run_after": retry_at}
@@ -128,6 +143,7 @@ def retry_or_fail(db: Connection, job: Job, *, error: str, retry_at: datetime | 
         .where(jobs.c.id == job.id)
         .values(last_error=error[:2000], locked_by=None, locked_until=None, **values)
     )
+    return failed
 
 
 def counts(db: Connection) -> dict[str, int]:

@@ -67,6 +67,16 @@ def get_push(db: Connection, company_id: str, key: str) -> PushOperation | None:
     return push_from_row(row) if row else None
 
 
+def lock_push(db: Connection, company_id: str, key: str) -> PushOperation | None:
+    """The push, locked for this transaction (PostgreSQL), so its outcome is decided once."""
+    row = db.execute(
+        push_operations.select()
+        .where(push_operations.c.company_id == company_id, push_operations.c.key == key)
+        .with_for_update()
+    ).first()
+    return push_from_row(row) if row else None
+
+
 def list_pushes(db: Connection, company_id: str, request: PageRequest) -> Page[PushOperation]:
     return fetch_page(
         db,
