@@ -277,7 +277,13 @@ def take_work(ctx: Context, acting: Acting, *, limit: int = 20) -> wire.Work:
             pull_store.update_pull(
                 db, pull.id, {"status_description": "Fetching from QuickBooks Desktop"}
             )
-        pushes = push_store.pending_pushes(db, acting.company.id, limit)
+        pushes = [
+            push
+            for push in push_store.pending_pushes(db, acting.company.id, limit)
+            # Past its deadline a push is not carried out (it becomes TimedOut at the next tick).
+            if push.timeout_in_minutes is None
+            or push.requested + timedelta(minutes=push.timeout_in_minutes) > now
+        ]
         mode = effective_connector_mode(db, acting.company)
         now_iso = events.iso(now) or ""
         pull_work = [
