@@ -55,10 +55,14 @@ def link_company(
     platform_url: str,
     observer: LinkObserver,
 ) -> LinkOutcome:
+    if app.state.get("company_id") == licence_key.strip() and app.credentials.load():
+        # Linked already (an earlier run stopped during the first link): carry on with it.
+        return _resume_first_link(app, observer)
     client = PlatformClient(platform_url)
     try:
         info = client.link_info(licence_key.strip(), region)
-        if not info.can_link:
+        # A link whose answer was lost may be repeated (same attempt id): the platform decides.
+        if not info.can_link and not app.state.get("link_request_id"):
             raise LinkRefusedError(
                 f"{info.company_name} cannot be linked now: {info.reason}",
                 fix="Ask for a new Link URL if you need to link again.",
@@ -99,21 +103,31 @@ def link_company(
             link_request_id=None,
         )
         observer.linked(answer)
-        outcome = LinkOutcome(
-            company_name=answer.company_name, client_name=answer.client_name, mode=answer.mode
-        )
-
-        def count(progress: PullProgress) -> None:
-            if progress.done:
-                outcome.records[progress.data_type] = progress.records
-            observer.progress(progress)
-
-        report = app.connector(client, count).run_cycle(wait=0)
-        if report.problem is not None:
-            raise report.problem
-        return outcome
     finally:
         client.close()
+    return _resume_first_link(app, observer)
+
+
+def _resume_first_link(app: ConnectorApp, observer: LinkObserver) -> LinkOutcome:
+    """The first link's pulls (all of them, or those an interrupted run left)."""
+    outcome = LinkOutcome(
+        company_name=str(app.state.get("company_name")),
+        client_name=str(app.state.get("client_name")),
+        mode=str(app.state.get("mode")),
+    )
+
+    def count(progress: PullProgress) -> None:
+        if progress.done:
+            outcome.records[progress.data_type] = progress.records
+        observer.progress(progress)
+
+    with app.client() as client:
+        report = app.connector(client, count).run_cycle(wait=0)
+    if report.problem is not None:
+        raise report.problem
+    if report.mode is not None:
+        outcome.mode = report.mode
+    return outcome
 
 
 def finish_one_time(app: ConnectorApp) -> None:

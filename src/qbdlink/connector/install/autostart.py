@@ -182,7 +182,8 @@ def windows_task_definition(
     xml_path = layout.state_dir / TASK_XML_FILE_NAME
     xml = windows_task_xml(
         task_name=name,
-        command=str(layout.executable_path),
+        # quoted: an unquoted path with spaces lets Windows try C:\Program.exe first
+        command=f'"{layout.executable_path}"',
         arguments="run",
         working_directory=str(layout.program_dir),
         user_id=user_id,

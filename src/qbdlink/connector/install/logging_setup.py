@@ -44,7 +44,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             \b(api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|token|secret|password
                |credential|authorization)
             (["']?\s*[:=]\s*["']?)
-            (?!\*\*\*)(?!(?:Bearer|Basic)\s)([^\s"'&,;}]+)
+            (?!\*\*\*)(?!(?:Bearer|Basic)(?:\s|%20))([^\s"'&,;}]+)
             """
         ),
         rf"\1\2{MASK}",

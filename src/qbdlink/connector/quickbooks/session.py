@@ -138,9 +138,7 @@ class QuickBooksSession:
             version=version,
             supported_versions=supported,
         )
-        log.info(
-            "QuickBooks session open: %s (%s, qbXML %s)", path, host.product_name, version
-        )
+        log.info("QuickBooks session open: %s (%s, qbXML %s)", path, host.product_name, version)
         return self.company
 
     @property

@@ -291,14 +291,22 @@ def tax_rate_ref(sales_tax_code_ref: Any | None) -> TaxRateRef | None:
     return TaxRateRef(id=ref_id(sales_tax_code_ref), name=ref_name(sales_tax_code_ref))
 
 
+# Linked transactions that are documents (a credit applied to an invoice or bill links the two
+# documents): their date is when the document was issued, not when it was applied.
+_LINKED_DOCUMENTS = frozenset({"Invoice", "CreditMemo", "Bill", "VendorCredit"})
+
+
 def linked_allocation(link: Any, currency: str | None, allocated: Decimal) -> PaymentAllocation:
     """A LinkedTxn (a payment, credit or refund applied to the record) as a paymentAllocation.
 
     A LinkedTxn carries the other transaction's id, date, number and the amount applied, not
     that transaction's own total or account: those stay unset. The other transaction is in the
-    record's currency (QuickBooks keeps one A/R and A/P account per currency).
+    record's currency (QuickBooks keeps one A/R and A/P account per currency). A payment's date
+    is when it was paid and applied; a credit's application date is not in qbXML, so a link
+    to a document (invoice, bill, credit memo, vendor credit) leaves the dates unset.
     """
-    when = iso_date(getattr(link, "txn_date", None))
+    is_document = getattr(link, "txn_type", None) in _LINKED_DOCUMENTS
+    when = None if is_document else iso_date(getattr(link, "txn_date", None))
     return PaymentAllocation(
         payment=PaymentAllocationPayment(
             id=getattr(link, "txn_id", None),

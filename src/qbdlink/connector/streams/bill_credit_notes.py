@@ -11,7 +11,9 @@ payments that used the credit) and custom fields (OwnerID 0).
   purchase tax; 0 in the US). remainingCredit: OpenAmount. totalDiscount and
   discountPercentage (required by Codat): 0.
 - paymentAllocations: the LinkedTxn uses of the credit, amounts positive, as in Codat's
-  QuickBooks Desktop examples; allocatedOnDate: the latest of them once the credit is used up.
+  QuickBooks Desktop examples. A link to the bill the credit paid carries that bill's date, not
+  the day the credit was applied, so only refunds are dated. allocatedOnDate: the latest dated
+  one once the credit is used up.
 - status: Void (voided), Paid (no credit left on a positive total), PartiallyPaid (some used),
   else Submitted.
 """

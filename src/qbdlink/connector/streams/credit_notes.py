@@ -9,8 +9,9 @@ credit was applied to, refunds) and custom fields (OwnerID 0).
   SalesTaxTotal when absent); remainingCredit: CreditRemaining. totalDiscount and
   discountPercentage (required by Codat): 0, discounts being lines in QuickBooks.
 - paymentAllocations: the LinkedTxn applications and refunds, amounts positive (credit used), as
-  in Codat's QuickBooks Desktop examples; allocatedOnDate: the latest of them once the credit is
-  used up.
+  in Codat's QuickBooks Desktop examples. A link to the invoice the credit paid carries that
+  invoice's date, not the day the credit was applied, so only refunds are dated.
+  allocatedOnDate: the latest dated one once the credit is used up.
 - status: Void (voided), Draft (IsPending), Paid (no credit left on a positive total),
   PartiallyPaid (some used), else Submitted.
 """

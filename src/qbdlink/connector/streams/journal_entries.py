@@ -3,7 +3,8 @@ Codat's ``JournalEntry``.
 
 JournalEntryQuery (with an iterator) asks for the lines and custom fields (OwnerID 0).
 
-- postedOn: TxnDate. createdOn: TimeCreated; updatedOn: TimeModified. description: Memo.
+- postedOn: TxnDate. createdOn: TimeCreated; updatedOn: TimeModified. description: Memo,
+  which the desktop editions do not return for the entry (only its lines carry a Memo).
 - journalLines, in QuickBooks' order: JournalDebitLine with netAmount +Amount, JournalCreditLine
   with -Amount (Codat: debits positive, credits negative), so the lines add up to zero.
   description: the line's Memo; accountRef: AccountRef; currency: the entry's CurrencyRef, else

@@ -216,9 +216,8 @@ def test_a_line_group_becomes_its_lines(fresh_company: Any) -> None:
     ]
     assert len(lines) == 1 + len(group.item_group_line)
     assert sum(line.sub_total for line in lines[1:]) == group_ret.total_amount
-    assert sum(line.sub_total for line in lines) == invoice.sub_total == D("10.00") + (
-        group_ret.total_amount
-    )
+    assert invoice.sub_total == D("10.00") + group_ret.total_amount
+    assert sum(line.sub_total for line in lines) == invoice.sub_total
 
 
 def test_a_subtotal_line_is_not_counted_twice_and_a_discount_is_a_line(
@@ -232,9 +231,7 @@ def test_a_subtotal_line_is_not_counted_twice_and_a_discount_is_a_line(
         _line(names["service"], "2", "100.00"),
         _line(names["service"], "1", "50.00"),
         m.InvoiceLineAdd(item_ref=m.ItemRef(list_id=names["subtotal"].list_id)),
-        m.InvoiceLineAdd(
-            item_ref=m.ItemRef(list_id=names["discount"].list_id), amount=D("-25.00")
-        ),
+        m.InvoiceLineAdd(item_ref=m.ItemRef(list_id=names["discount"].list_id), amount=D("-25.00")),
     )
     assert [line.amount for line in added.invoice_line_ret] == [
         D("200.00"),
@@ -288,3 +285,53 @@ def test_a_window_reads_what_changed_in_it(pull_txn_stream: Any) -> None:
     expected = {item.ret.txn_id for item in everything if start <= item.ret.time_modified <= end}
     assert {item.ret.txn_id for item in inside} == expected
     assert 0 < len(expected) < len(everything)
+
+
+# ---- the mapping alone ------------------------------------------------------------------------
+
+
+def test_a_pending_foreign_currency_invoice(make_txn_context: Any, validate_record: Any) -> None:
+    ret = m.InvoiceRet(
+        txn_id="1A-1700000000",
+        time_modified=datetime(2024, 3, 1, 9, 30, tzinfo=UTC),
+        customer_ref=m.CustomerRef(list_id="80000001-1700000000", full_name="Müller GmbH"),
+        class_ref=m.ClassRef(list_id="80000009-1700000000", full_name="Export"),
+        txn_date=date(2024, 3, 1),
+        is_pending=True,
+        subtotal=D("90.00"),
+        sales_tax_total=D("0.00"),
+        balance_remaining=D("90.00"),
+        currency_ref=m.CurrencyRef(full_name="Euro"),
+        exchange_rate=D("1.0875"),
+        invoice_line_ret=(
+            m.InvoiceLineRet(
+                item_ref=m.ItemRef(list_id="8000000A-1700000000", full_name="Audit"),
+                quantity=D(3),
+                rate=D("33.33333"),
+                amount=D("100.00"),
+            ),
+            m.InvoiceLineRet(
+                item_ref=m.ItemRef(list_id="8000000B-1700000000", full_name="Early payment"),
+                rate_percent=D("10"),
+                amount=D("-10.00"),
+            ),
+            m.InvoiceLineRet(desc="Delivered by courier"),
+        ),
+    )
+    invoice = invoices.map_invoice(ret, make_txn_context(Edition.US))
+    dump = validate_record("invoices", invoice)
+    assert (dump["status"], dump["currency"], dump["currencyRate"]) == ("Draft", "EUR", 1.0875)
+    assert dump["customerRef"] == {"id": "80000001-1700000000", "companyName": "Müller GmbH"}
+    audit, discount, text = invoice.line_items or []
+    assert (audit.quantity, audit.unit_amount, audit.sub_total) == (D(3), D("33.33333"), 100)
+    assert (discount.quantity, discount.unit_amount, discount.sub_total) == (1, D(-10), D(-10))
+    assert (text.description, text.quantity, text.unit_amount, text.item_ref) == (
+        "Delivered by courier",
+        1,
+        0,
+        None,
+    )
+    # The form's class stands for the lines that have none (class per transaction).
+    assert audit.tracking_category_refs is not None
+    assert [ref.name for ref in audit.tracking_category_refs] == ["Export"]
+    assert dump["sourceModifiedDate"] == "2024-03-01T09:30:00Z"
