@@ -6,16 +6,27 @@ and builds the connector through :mod:`qbdlink.connector.app`.
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
 from qbdlink.connector.app import ConnectorApp, build_connector_app
+from qbdlink.connector.install.install import install as install_files
 from qbdlink.connector.install.logging_setup import configure_connector_logging
+from qbdlink.connector.install.paths import InstallLayout
+from qbdlink.connector.install.seams import SubprocessRunner
+from qbdlink.connector.lifecycle import (
+    remove_connector,
+    start_with_the_machine,
+    verify_program_files,
+)
 from qbdlink.connector.link import LinkOutcome, finish_one_time, link_company
 from qbdlink.connector.settings import REGIONS, load_connector_settings, parse_region
 from qbdlink.connector.sync.engine import PullProgress
@@ -51,6 +62,8 @@ def _fail(error: QbdlinkError) -> typer.Exit:
 
 def _app(quickbooks: str | None, client_name: str | None) -> ConnectorApp:
     settings = load_connector_settings(quickbooks=quickbooks, client_name=client_name)
+    # Refuse to run altered files (checked against the publisher's signed manifest).
+    verify_program_files(settings.layout)
     configure_connector_logging(Path(settings.layout.log_path))
     return build_connector_app(settings)
 
@@ -115,6 +128,11 @@ def link(
             finish_one_time(app)
             typer.echo("One-time link done: the connector removes itself now.")
             app.state.forget_everything()
+            app.close()
+            remove_connector(app.settings.layout, SubprocessRunner())
+        else:
+            definition = start_with_the_machine(app.settings.layout, SubprocessRunner())
+            typer.echo(f"The connector now starts with this computer ({definition.name}).")
     except QbdlinkError as error:
         raise _fail(error) from error
     finally:
@@ -206,3 +224,85 @@ def sync_now(quickbooks: QuickBooksOption = None, client_name: ClientNameOption 
         raise _fail(error) from error
     typer.echo("queued: " + (", ".join(queued) if queued else "nothing (all already queued)"))
     app.close()
+
+
+@connector_app.command("install")
+def install(
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Install under this folder (default: Program Files (x86) on Windows)."),
+    ] = None,
+    source: Annotated[
+        Path | None, typer.Option("--from", help="The folder holding the connector's files.")
+    ] = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="The signed manifest of those files (verified).")
+    ] = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Install the connector's files and verify them against the publisher's signed manifest."""
+    name = client_name or os.environ.get("QBDLINK_CLIENT_NAME") or "qbdlink"
+    layout = InstallLayout.compute(sys.platform, os.environ, name, root)
+    files = _files_to_install(source)
+    signed = manifest.read_bytes() if manifest else None
+    with Progress(transient=False) as bars:
+        copying = bars.add_task("Installing", total=max(1, len(files)))
+        verifying = bars.add_task("Verifying files", total=max(1, len(files)))
+        try:
+            report = install_files(
+                layout,
+                files,
+                signed_manifest=signed,
+                progress=lambda done, total, _path: bars.update(
+                    copying, completed=done, total=total
+                ),
+                verify_progress=lambda done, total, _path: bars.update(
+                    verifying, completed=done, total=total
+                ),
+            )
+        except QbdlinkError as error:
+            raise _fail(error) from error
+        bars.update(copying, completed=bars.tasks[copying].total)
+        bars.update(verifying, completed=bars.tasks[verifying].total)
+    typer.echo(f"Installed in {report.program_dir} ({len(report.copied)} files copied).")
+    typer.echo("Next: qbdlink connector link")
+
+
+def _files_to_install(source: Path | None) -> dict[str, Path]:
+    if source is not None:
+        return {
+            path.relative_to(source).as_posix(): path
+            for path in sorted(source.rglob("*"))
+            if path.is_file()
+        }
+    if getattr(sys, "frozen", False):  # the packaged connector installs itself
+        executable = Path(sys.executable)
+        return {executable.name: executable}
+    return {}
+
+
+@connector_app.command("uninstall")
+def uninstall(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Remove the connector: autostart entry, credential, local state, logs, program files."""
+    try:
+        app = _app(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    if not yes and not typer.confirm("Remove the QuickBooks connector from this computer?"):
+        app.close()
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        if app.credentials.load():
+            with app.client() as client:
+                client.disconnect("uninstalled")
+    except QbdlinkError as error:
+        typer.echo(f"(the platform was not told: {error.user_text()})", err=True)
+    finally:
+        app.state.forget_everything()
+        app.close()
+    report = remove_connector(app.settings.layout, SubprocessRunner())
+    typer.echo(f"Removed {len(report.removed)} files and folders; the connector is uninstalled.")

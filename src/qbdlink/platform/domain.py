@@ -197,6 +197,15 @@ class WebhookDelivery:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TagFilter:
+    """One company tag comparison: ``=``, ``!=`` (a company without the tag matches) or ``~``."""
+
+    key: str
+    operator: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PageRequest:
     """A page of a list: 1-based page number, size, and the optional query and order."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +17,7 @@ from qbdlink.platform.api.bodies import (
 )
 from qbdlink.platform.api.deps import ContextDep, TenantDep
 from qbdlink.platform.api.rendering import json_response, no_content, page_request, page_response
-from qbdlink.platform.domain import PageRequest
+from qbdlink.platform.domain import PageRequest, TagFilter
 from qbdlink.platform.services import companies, connections, shapes
 from qbdlink.platform.services.errors import InvalidRequestError, ValidationProblem
 
@@ -24,19 +25,31 @@ router = APIRouter(tags=["Companies"])
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def _tags(text: str | None) -> dict[str, str] | None:
-    """``tags=region=uk&&owner=bob``: key=value pairs joined by &&."""
-    if not text:
+# One tag comparison: key, Codat's operator (= != ~), value; whitespace around each is allowed.
+_TAG_COMPARISON = re.compile(r"^\s*([^=!~&|{}]+?)\s*(!=|~|=)\s*(.*?)\s*$")
+
+
+def _tags(text: str | None) -> list[TagFilter] | None:
+    """``tags=region=uk && owner!=bob && name~acme``: tag comparisons joined by ``&&``.
+
+    Codat's tag filter takes ``=``, ``!=`` and ``~`` (contains, case-insensitive).
+    """
+    if not text or not text.strip():
         return None
-    found = {}
+    found = []
     for part in text.split("&&"):
-        key, sep, value = part.partition("=")
-        if not sep or not key.strip():
+        match = _TAG_COMPARISON.match(part)
+        if match is None or "||" in part:
             raise InvalidRequestError(
-                f"tags: {part!r} is not key=value.",
-                problems=[ValidationProblem("tags", "Use key=value, joined by &&.")],
+                f"tags: {part.strip()!r} is not a tag comparison.",
+                problems=[
+                    ValidationProblem(
+                        "tags", "Use key=value, key!=value or key~text, joined by &&."
+                    )
+                ],
             )
-        found[key.strip()] = value.strip()
+        key, operator, value = match.groups()
+        found.append(TagFilter(key=key, operator=operator, value=value))
     return found
 
 

@@ -130,7 +130,12 @@ _PROFILE_FIELDS = {
 
 
 def update_profile(ctx: Context, tenant: Tenant, body: Mapping[str, Any]) -> Client:
-    values = {column: body[key] for key, column in _PROFILE_FIELDS.items() if key in body}
+    # A field sent as null keeps its value (the profile's columns always have one).
+    values = {
+        column: body[key]
+        for key, column in _PROFILE_FIELDS.items()
+        if key in body and body[key] is not None
+    }
     if "name" in values and not str(values["name"]).strip():
         raise InvalidRequestError(
             "The profile name cannot be empty.",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection as Db
 
 from qbdlink.model.licence import new_company_id
-from qbdlink.platform.domain import Company, Connection, Page, PageRequest
+from qbdlink.platform.domain import Company, Connection, Page, PageRequest, TagFilter
 from qbdlink.platform.services import events, shapes
 from qbdlink.platform.services.clients import check_connector_mode
 from qbdlink.platform.services.context import Context, Tenant
@@ -101,7 +101,7 @@ def get_company(ctx: Context, tenant: Tenant, company_id: str) -> tuple[Company,
 
 
 def list_companies(
-    ctx: Context, tenant: Tenant, request: PageRequest, tags: Mapping[str, str] | None = None
+    ctx: Context, tenant: Tenant, request: PageRequest, tags: Sequence[TagFilter] | None = None
 ) -> Page[tuple[Company, list[Connection]]]:
     with ctx.database.read() as db:
         page = store.list_companies(db, tenant.client_id, request, tags)

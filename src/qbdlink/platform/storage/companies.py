@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from qbdlink.model.fields import FieldKind
-from qbdlink.platform.domain import Company, Page, PageRequest
+from qbdlink.platform.domain import Company, Page, PageRequest, TagFilter
 from qbdlink.platform.storage.paging import fetch_page
 from qbdlink.platform.storage.query_sql import column_resolver
 from qbdlink.platform.storage.tables import companies
@@ -81,16 +82,29 @@ def get_company_any_client(connection: Connection, company_id: str) -> Company |
     return company_from_row(row) if row else None
 
 
+def _tag_condition(tag: TagFilter) -> sa.ColumnElement[bool]:
+    # Tags are few and small: filter them in SQL through the JSON document.
+    value: sa.ColumnElement[str] = companies.c.tags[tag.key].as_string()
+    if tag.operator == "=":
+        return value == tag.value
+    if tag.operator == "!=":
+        return sa.or_(value.is_(None), value != tag.value)
+    escaped = tag.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    contains: sa.ColumnElement[bool] = sa.func.lower(value).like(
+        f"%{escaped.lower()}%", escape="\\"
+    )
+    return contains
+
+
 def list_companies(
     connection: Connection,
     client_id: str,
     request: PageRequest,
-    tags: Mapping[str, str] | None = None,
+    tags: Sequence[TagFilter] | None = None,
 ) -> Page[Company]:
     select = companies.select().where(companies.c.client_id == client_id)
-    for key, value in (tags or {}).items():
-        # Tags are few and small: filter them in SQL through the JSON document.
-        select = select.where(companies.c.tags[key].as_string() == value)
+    for tag in tags or ():
+        select = select.where(_tag_condition(tag))
     return fetch_page(
         connection,
         select,
