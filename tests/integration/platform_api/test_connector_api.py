@@ -468,3 +468,47 @@ def test_deletions_mark_records_deleted_idempotently(api: httpx.Client, bare: ht
     assert live_ones["totalResults"] == 2
     bad = bare.post(f"{PREFIX}/pulls/{pull_id}/deletions/3", json=[1, 2], headers=session.headers)
     assert bad.status_code in (400, 409)
+
+
+def test_connection_events_connected_failed_reconnected(
+    live: LivePlatform, api: httpx.Client, bare: httpx.Client
+) -> None:
+    from qbdlink.platform.services.context import Tenant as ServiceTenant
+    from qbdlink.platform.services.webhooks import recent_deliveries
+
+    api.post(
+        "/webhooks",
+        json={
+            "url": "https://hooks.example/c",
+            "eventTypes": [
+                "connection.connected",
+                "connection.failed",
+                "connection.disconnected",
+                "connection.reconnected",
+            ],
+        },
+    )
+    company_id = _company(api)
+    first = _connection(api, company_id)
+    session = link(bare, company_id)
+    pull_id = session.pull_for(session.work(), "customers")
+    bare.post(
+        f"{PREFIX}/pulls/{pull_id}/failed",
+        json={"status": "PermissionsError", "problem": {"code": "x", "message": "Denied."}},
+        headers=session.headers,
+    )
+    api.patch(f"/companies/{company_id}/connections/{first['id']}", json={"status": "Unlinked"})
+    _connection(api, company_id)
+    link(bare, company_id)
+    events = [
+        d.event_type
+        for d in reversed(
+            recent_deliveries(live.platform.context, ServiceTenant(live.tenant.client.id))
+        )
+    ]
+    assert events == [
+        "connection.connected",
+        "connection.failed",
+        "connection.disconnected",
+        "connection.reconnected",
+    ]

@@ -164,7 +164,11 @@ def link(ctx: Context, request: wire.LinkRequest) -> wire.LinkResponse:
         linked = connection_store.get_connection(db, company.id, connection.id)
         assert linked is not None
         if not repeat:
-            publish_connection_event(ctx, db, "connection.connected", company, linked)
+            others = connection_store.connections_of_company(db, company.id)
+            before = any(c.linked is not None for c in others if c.id != linked.id)
+            # Codat: a company linking again after an unlink or a one-time link "reconnected".
+            event = "connection.reconnected" if before else "connection.connected"
+            publish_connection_event(ctx, db, event, company, linked)
             initial = queue_settings_pulls(db, company, linked, is_initial=True)
         else:
             initial = [p for p in pull_store.running_pulls(db, company.id) if p.is_initial]
@@ -533,6 +537,13 @@ def fail_pull(
             }
             errors = [*acting.connection.errors, error][-20:]
             connection_store.update_connection(db, acting.connection.id, {"errors": errors})
+            if failure.status in ("AuthError", "PermissionsError"):
+                # QuickBooks refused the connector: the connection itself has failed.
+                failed = connection_store.get_connection(
+                    db, acting.company.id, acting.connection.id
+                )
+                assert failed is not None
+                publish_connection_event(ctx, db, "connection.failed", acting.company, failed)
     return pull_state(ctx, acting, pull_id)
 
 
