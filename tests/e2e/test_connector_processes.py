@@ -34,11 +34,14 @@ def company_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def system(tmp_path: Path, company_file: Path) -> Iterator[System]:
-    copy = tmp_path / "bakery.qbw"
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory, company_file: Path) -> Iterator[System]:
+    """One platform and one QuickBooks for the module: each test links its own company, with
+    its own connector folder, so tests do not see each other's state."""
+    root = tmp_path_factory.mktemp("system")
+    copy = root / "bakery.qbw"
     copy.write_bytes(company_file.read_bytes())
-    with running_system(tmp_path, copy) as running:
+    with running_system(root, copy) as running:
         yield running
 
 
@@ -147,10 +150,13 @@ def test_ongoing_mode_picks_up_a_refresh_queued_through_codat_platform(system: S
     from codat_platform.utils import RetryConfig
 
     company_id = _company(system)
-    linked = system.connector("link", "--licence-key", company_id, "--yes")
+    linked = system.connector("link", "--licence-key", company_id, "--yes", name="ongoing")
     assert linked.returncode == 0, linked.stdout + linked.stderr
     assert "Your data has been synchronised" in linked.stdout
-    runner = system.spawn_connector("run")
+    autostart = system.root / "ongoing" / "home" / ".config" / "autostart"
+    entries = list(autostart.glob("*.desktop"))
+    assert len(entries) == 1 and "connector run" in entries[0].read_text()
+    runner = system.spawn_connector("run", name="ongoing")
     auth = shared.Security(auth_header=system.platform.api().headers["Authorization"])
     with CodatPlatform(
         server_url=system.platform.url, security=auth, retry_config=RetryConfig("none")
@@ -172,17 +178,21 @@ def test_ongoing_mode_picks_up_a_refresh_queued_through_codat_platform(system: S
 
 
 def test_one_time_mode_deauthorizes_and_removes_the_state(system: System) -> None:
-    with system.platform.api() as api:
-        api.put("/profile/connectorSettings", json={"mode": "one-time"})
     company_id = _company(system)
-    linked = system.connector("link", "--licence-key", company_id, "--yes")
+    with system.platform.api() as api:
+        api.put(f"/companies/{company_id}/connectorSettings", json={"mode": "one-time"})
+    linked = system.connector("link", "--licence-key", company_id, "--yes", name="one-time")
     assert linked.returncode == 0, linked.stdout + linked.stderr
     assert "removes itself" in linked.stdout
     with system.platform.api() as api:
         connection = api.get(f"/companies/{company_id}/connections").json()["results"][0]
     assert connection["status"] == "Deauthorized"
-    status = system.connector("status")
+    state = system.root / "one-time"
+    assert not (state / "connector.credential").exists()
+    assert not (state / "state.sqlite3").exists()
+    status = system.connector("status", name="one-time")
     assert "Not linked" in status.stdout
+    assert not (state / "state.sqlite3").exists()
 
 
 def test_a_licence_key_of_another_region_says_which_region(system: System) -> None:
@@ -202,12 +212,23 @@ def test_a_licence_key_of_another_region_says_which_region(system: System) -> No
     assert "Canada" in result.stderr
 
 
-def test_access_denied_and_quickbooks_closed(system: System) -> None:
+def test_zz_quickbooks_closed_then_access_denied(system: System, company_file: Path) -> None:
+    """Last in the module: it closes QuickBooks and takes its grants away."""
     company_id = _company(system)
     assert system.control("quit").returncode == 0
-    closed = system.connector("link", "--licence-key", company_id, "--yes")
+    closed = system.connector("link", "--licence-key", company_id, "--yes", name="closed")
     assert closed.returncode != 0
     assert "QuickBooks" in closed.stderr
+    with system.platform.api() as api:
+        connection = api.get(f"/companies/{company_id}/connections").json()["results"][0]
+    assert connection["status"] == "PendingAuth"
+    assert system.control("start").returncode == 0
+    assert system.control("open-company", str(system.root / "bakery.qbw")).returncode == 0
+    # In Integrated Applications, the administrator set this connector to "No".
+    assert system.control("grant", "qbdlink QuickBooks connector", "no").returncode == 0
+    denied = system.connector("link", "--licence-key", company_id, "--yes", name="closed")
+    assert denied.returncode != 0
+    assert "Integrated Applications" in denied.stderr or "access" in denied.stderr.lower()
     with system.platform.api() as api:
         connection = api.get(f"/companies/{company_id}/connections").json()["results"][0]
     assert connection["status"] == "PendingAuth"

@@ -186,6 +186,10 @@ def run(
 def status(quickbooks: QuickBooksOption = None, client_name: ClientNameOption = None) -> None:
     """What this connector is linked to, its last syncs, and whether QuickBooks answers."""
     try:
+        settings = load_connector_settings(quickbooks=quickbooks, client_name=client_name)
+        if not Path(settings.layout.state_db_path).exists():
+            typer.echo("Not linked (not installed here). Run `qbdlink connector link`.")
+            return
         app = _app(quickbooks, client_name)
     except QbdlinkError as error:
         raise _fail(error) from error
