@@ -21,6 +21,7 @@ from qbdlink.connector.streams.base import MappingContext, QueryWindow
 from qbdlink.connector.streams.registry import STREAMS
 from qbdlink.model.datatypes import DATA_TYPES
 from qbdlink.qbxml import Edition
+from qbdlink.simulator.client import SimulatorClient
 from qbdlink.simulator.samples import generate_company
 from tests.support.processes import System, running_system
 
@@ -210,6 +211,54 @@ def test_a_licence_key_of_another_region_says_which_region(system: System) -> No
     )
     assert result.returncode != 0
     assert "Canada" in result.stderr
+
+
+def test_quickbooks_closed_mid_sync_then_another_file_open(system: System) -> None:
+    company_id = _company(system)
+    with SimulatorClient.from_url(system.simulator.url, timeout=30) as person:
+        person.fault_latency(0.3)
+        process = system.spawn_connector("link", "--licence-key", company_id, "--yes", name="mid")
+        deadline = time.monotonic() + 60
+        while _connection_status(system, company_id) != "Linked":
+            assert time.monotonic() < deadline, "the connector did not link"
+            time.sleep(0.1)
+        time.sleep(0.5)  # into the first link's pulls
+        person.quit()
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert "QuickBooks" in output
+    assert system.control("fault", "clear").returncode == 0
+    assert system.control("start").returncode == 0
+    bakery = str(system.root / "bakery.qbw")
+    assert system.control("open-company", bakery).returncode == 0
+    resumed = system.connector("link", "--licence-key", company_id, "--yes", name="mid")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert set(_statuses(system, company_id).values()) == {"Complete"}
+
+    other = system.root / "other.qbw"
+    generate_company(other, edition=Edition.US, size=5, seed=2, company_name="Other").close()
+    assert system.control("open-company", str(other)).returncode == 0
+    with system.platform.api() as api:
+        api.post(f"/companies/{company_id}/data/queue/customers")
+    wrong = system.connector("run", "--once", name="mid")
+    assert wrong.returncode != 0
+    assert "Incorrect company file open" in wrong.stderr
+    with system.platform.api() as api:
+        waiting = api.get(
+            f"/companies/{company_id}/data/history",
+            params={"query": "dataType=customers&&isCompleted=false"},
+        ).json()["results"]
+    assert "Incorrect company file open" in waiting[0]["statusDescription"]
+    assert system.control("open-company", bakery).returncode == 0
+    done = system.connector("run", "--once", name="mid")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _statuses(system, company_id)["customers"] == "Complete"
+
+
+def _connection_status(system: System, company_id: str) -> str:
+    with system.platform.api() as api:
+        found = api.get(f"/companies/{company_id}/connections").json()["results"]
+    return str(found[0]["status"]) if found else "none"
 
 
 def test_zz_quickbooks_closed_then_access_denied(system: System, company_file: Path) -> None:
