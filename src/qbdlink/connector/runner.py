@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from qbdlink.connector.platform_client import PlatformClient
+from qbdlink.connector.pushes.base import Writer
+from qbdlink.connector.pushes.executor import PushExecutor
 from qbdlink.connector.quickbooks.session import QuickBooksSession
 from qbdlink.connector.streams.base import Stream
 from qbdlink.connector.sync.engine import ProgressSink, PullProgress, SyncEngine
@@ -37,6 +39,7 @@ class CycleReport:
     """What one cycle did: pulls done and records sent, or why it could not work."""
 
     pulls: list[str] = field(default_factory=list)
+    pushes: list[str] = field(default_factory=list)
     records: int = 0
     problem: QbdlinkError | None = None
     connection_status: str | None = None
@@ -63,6 +66,7 @@ class Connector:
     progress: ProgressSink = field(default=lambda _: None)
     page_size: int = 500
     batch_size: int = 500
+    writers: Mapping[str, Writer] = field(default_factory=dict)
 
     @property
     def file_id(self) -> str:
@@ -144,12 +148,26 @@ class Connector:
             )
         while True:
             work = self.client.work(wait=wait)
-            if work is None or not work.pulls:
+            if work is None or not (work.pulls or work.pushes):
                 break
             for pull in work.pulls:
                 self._run_pull(engine, pull, report)
+            # Pushes in the order they were requested, one at a time (QuickBooks' way).
+            for push in work.pushes:
+                outcome = self.executor().run(push)
+                report.pushes.append(outcome.status)
             wait = 0
         return report
+
+    def executor(self) -> PushExecutor:
+        return PushExecutor(
+            session=self.session,
+            client=self.client,
+            state=self.state,
+            writers=self.writers,
+            streams=self.streams,
+            clock=self.clock,
+        )
 
     def _run_pull(self, engine: SyncEngine, pull: wire.PullWork, report: CycleReport) -> None:
         try:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import qbdlink
-from qbdlink.platform.api import accounting, companies, data, errors
+from qbdlink.platform.api import accounting, companies, data, errors, push
 from qbdlink.platform.api import settings as settings_routes
 from qbdlink.platform.connector_api import routes as connector_routes
 from qbdlink.platform.services.context import Clock, Context, Deployment, SystemClock
@@ -42,6 +42,7 @@ def create_app(context: Context, *, work_wait_seconds: float = 25.0) -> FastAPI:
     app.include_router(settings_routes.router)
     app.include_router(data.router)
     app.include_router(accounting.router)
+    app.include_router(push.router)
     app.include_router(connector_routes.router)
 
     def openapi() -> dict[str, object]:

@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS outbox (
     body BLOB NOT NULL,
     PRIMARY KEY (pull_id, seq)
 );
+CREATE TABLE IF NOT EXISTS push_journal (
+    push_key TEXT PRIMARY KEY,
+    data_type TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    started TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS history (
     data_type TEXT PRIMARY KEY,
     last_success TEXT,
@@ -255,7 +261,29 @@ class StateStore:
         ids = [r[0] for r in self._db.execute("SELECT pull_id FROM pulls ORDER BY started")]
         return [c for c in (self.checkpoint(i) for i in ids) if c is not None]
 
+    # ---- the push journal --------------------------------------------------------------------
+
+    def push_started(self, push_key: str) -> str | None:
+        """When this push was first sent to QuickBooks (ISO text), or None: never sent."""
+        row = self._db.execute(
+            "SELECT started FROM push_journal WHERE push_key = ?", (push_key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def journal_push(self, push_key: str, data_type: str, operation: str, now: datetime) -> None:
+        """Written before the request leaves: after a crash, the push is looked up first."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO push_journal (push_key, data_type, operation, started) "
+                "VALUES (?, ?, ?, ?)",
+                (push_key, data_type, operation, now.isoformat()),
+            )
+
+    def push_reported(self, push_key: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM push_journal WHERE push_key = ?", (push_key,))
+
     def forget_everything(self) -> None:
         with self._tx() as db:
-            for table in ("settings", "bookmarks", "pulls", "outbox", "history"):
+            for table in ("settings", "bookmarks", "pulls", "outbox", "history", "push_journal"):
                 db.execute(f"DELETE FROM {table}")

@@ -1,0 +1,142 @@
+"""Push (write) endpoints: create, update and delete records in the company's QuickBooks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from qbdlink.platform.api.deps import ContextDep, TenantDep
+from qbdlink.platform.api.rendering import json_response
+from qbdlink.platform.services import shapes
+from qbdlink.platform.services.push_requests import CREATE, DELETE, OPERATIONS, UPDATE, request_push
+
+router = APIRouter(tags=["Push data"])
+
+_BASE = "/companies/{companyId}/connections/{connectionId}/push"
+_RECORD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+TimeoutQuery = Annotated[
+    int | None,
+    Query(alias="timeoutInMinutes", description="Minutes the connector has to carry it out."),
+]
+
+
+def _answer(push: Any, record: dict[str, Any] | None) -> Response:
+    shape = shapes.push_operation(push)
+    if record is not None:
+        shape["data"] = record
+    return json_response(shape)
+
+
+def _add_routes(path_type: str) -> None:
+    allowed = OPERATIONS[path_type]
+
+    async def create(
+        http: Request,
+        ctx: ContextDep,
+        tenant: TenantDep,
+        companyId: str,  # noqa: N803
+        connectionId: str,  # noqa: N803
+        timeout: TimeoutQuery = None,
+        allow_sync: Annotated[bool | None, Query(alias="allowSyncOnPushComplete")] = None,
+    ) -> Response:
+        body = await http.body()
+        push, record = await _in_thread(
+            request_push,
+            ctx,
+            tenant,
+            company_id=companyId,
+            connection_id=connectionId,
+            path_type=path_type,
+            operation=CREATE,
+            body=body,
+            timeout_in_minutes=timeout,
+        )
+        return _answer(push, record)
+
+    async def update(
+        http: Request,
+        ctx: ContextDep,
+        tenant: TenantDep,
+        companyId: str,  # noqa: N803
+        connectionId: str,  # noqa: N803
+        recordId: str,  # noqa: N803
+        timeout: TimeoutQuery = None,
+        force_update: Annotated[bool | None, Query(alias="forceUpdate")] = None,
+    ) -> Response:
+        body = await http.body()
+        push, record = await _in_thread(
+            request_push,
+            ctx,
+            tenant,
+            company_id=companyId,
+            connection_id=connectionId,
+            path_type=path_type,
+            operation=UPDATE,
+            body=body,
+            record_id=recordId,
+            timeout_in_minutes=timeout,
+        )
+        return _answer(push, record)
+
+    def delete(
+        ctx: ContextDep,
+        tenant: TenantDep,
+        companyId: str,  # noqa: N803
+        connectionId: str,  # noqa: N803
+        recordId: str,  # noqa: N803
+        timeout: TimeoutQuery = None,
+    ) -> Response:
+        push, _ = request_push(
+            ctx,
+            tenant,
+            company_id=companyId,
+            connection_id=connectionId,
+            path_type=path_type,
+            operation=DELETE,
+            body=None,
+            record_id=recordId,
+            timeout_in_minutes=timeout,
+        )
+        return _answer(push, None)
+
+    router.add_api_route(
+        f"{_BASE}/{path_type}",
+        create,
+        methods=["POST"],
+        summary=f"Create a record ({path_type})",
+        operation_id=f"create_{path_type}",
+        openapi_extra=_RECORD_BODY,
+    )
+    if UPDATE in allowed:
+        router.add_api_route(
+            f"{_BASE}/{path_type}/{{recordId}}",
+            update,
+            methods=["PUT"],
+            summary=f"Update a record ({path_type})",
+            operation_id=f"update_{path_type}",
+            openapi_extra=_RECORD_BODY,
+        )
+    if DELETE in allowed:
+        router.add_api_route(
+            f"{_BASE}/{path_type}/{{recordId}}",
+            delete,
+            methods=["DELETE"],
+            summary=f"Delete a record ({path_type}; QuickBooks voids invoices)",
+            operation_id=f"delete_{path_type}",
+        )
+
+
+async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
+    return await run_in_threadpool(function, *args, **kwargs)
+
+
+for _path_type in OPERATIONS:
+    _add_routes(_path_type)
