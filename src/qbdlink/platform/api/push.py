@@ -11,6 +11,7 @@ from starlette.responses import Response
 from qbdlink.platform.api.deps import ContextDep, TenantDep
 from qbdlink.platform.api.rendering import json_response
 from qbdlink.platform.services import shapes
+from qbdlink.platform.services.push_options import push_options
 from qbdlink.platform.services.push_requests import CREATE, DELETE, OPERATIONS, UPDATE, request_push
 
 router = APIRouter(tags=["Push data"])
@@ -140,3 +141,17 @@ async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
 
 for _path_type in OPERATIONS:
     _add_routes(_path_type)
+
+
+@router.get(
+    "/companies/{companyId}/connections/{connectionId}/options/{dataType}",
+    summary="What a push of this data type may contain, for the company's QuickBooks edition",
+)
+def get_push_options(
+    ctx: ContextDep,
+    tenant: TenantDep,
+    companyId: str,  # noqa: N803
+    connectionId: str,  # noqa: N803
+    dataType: str,  # noqa: N803
+) -> Response:
+    return json_response(push_options(ctx, tenant, companyId, connectionId, dataType))

@@ -15,6 +15,7 @@ from typing import Any
 
 from qbdlink.model.datatypes import data_type as model_data_type
 from qbdlink.model.errors import InvalidRecordError
+from qbdlink.model.push_fields import too_long
 from qbdlink.model.records import dump_record, parse_record
 from qbdlink.platform.domain import LINKED, PENDING_AUTH, PUSH_PENDING, PushOperation
 from qbdlink.platform.services.companies import load_company
@@ -97,6 +98,17 @@ def _record(path_type: str, body: bytes, record_id: str | None) -> dict[str, Any
         ) from error
 
 
+def _check_lengths(path_type: str, record: dict[str, Any], edition: str | None) -> None:
+    problems = too_long(path_type, record, edition)
+    if problems:
+        raise InvalidRequestError(
+            f"This {path_type} record has texts longer than QuickBooks Desktop keeps.",
+            problems=[ValidationProblem(field, why, "length") for field, why in problems],
+            code="push.too_long",
+            fix="Shorten the fields listed in validation.errors.",
+        )
+
+
 def request_push(
     ctx: Context,
     tenant: Tenant,
@@ -120,6 +132,8 @@ def request_push(
     with ctx.database.write() as db:
         load_company(db, tenant, company_id)
         connection = load_connection(db, company_id, connection_id)
+        if record is not None:
+            _check_lengths(path_type, record, connection.quickbooks.get("edition"))
         if connection.status not in (LINKED, PENDING_AUTH):
             raise InvalidRequestError(
                 f"Connection {connection_id} is {connection.status}: nothing would carry the "
