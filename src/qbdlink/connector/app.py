@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qbdlink.connector.install.credentials import CredentialStore, credential_store_for
 from qbdlink.connector.platform_client import PlatformClient
+from qbdlink.connector.pushes.registry import WRITERS
 from qbdlink.connector.quickbooks.com import ComTransport
 from qbdlink.connector.quickbooks.session import QuickBooksSession, RetryPolicy
 from qbdlink.connector.quickbooks.simulator import SimulatorTransport
@@ -56,6 +57,7 @@ class ConnectorApp:
             session=self.session,
             streams=STREAMS,
             progress=progress or (lambda _: None),
+            writers=WRITERS,
         )
 
     def close(self) -> None:

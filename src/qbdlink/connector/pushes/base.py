@@ -70,6 +70,10 @@ class Writer:
     - ``matches_key(ret, ctx, record)``: whether ``ret`` is the record this push created.
     - ``touched(record)``: the top-level model fields an update sets (camelCase); the
       executor compares them between two reads of the record on a stale EditSequence.
+    - ``more_queries_by_id(record_id)`` / ``more_queries_by_key(ctx, since)``: further queries
+      to run when the first finds nothing, for a data type QuickBooks keeps as several kinds
+      that no single query reads (bill payments: by cheque, then by credit card). Empty for
+      every other data type.
     """
 
     data_type: str
@@ -85,4 +89,10 @@ class Writer:
     )
     touched: Callable[[BaseModel], frozenset[str]] = field(
         default=lambda record: frozenset(record.model_dump(by_alias=True, exclude_unset=True))
+    )
+    more_queries_by_id: Callable[[str], tuple[QbxmlObject, ...]] = field(
+        default=lambda record_id: ()
+    )
+    more_queries_by_key: Callable[[PushContext, datetime], tuple[QbxmlObject, ...]] = field(
+        default=lambda ctx, since: ()
     )

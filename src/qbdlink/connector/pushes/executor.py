@@ -18,6 +18,7 @@ For each push, in order, one at a time:
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,11 @@ STALE_EDIT_SEQUENCE = 3200
 NOT_FOUND = 3120
 # How far before the first attempt to look for a record the push may have created.
 LOOKUP_MARGIN = timedelta(minutes=5)
+
+
+def message_set_id(push_key: str) -> str:
+    """The push key as a message set id: QuickBooks keeps at most 23 characters there."""
+    return uuid.UUID(push_key).hex[:23]
 
 
 @dataclass(frozen=True)
@@ -133,21 +139,24 @@ class PushExecutor:
     def _send(
         self, request: QbxmlObject, ctx: PushContext, *, resuming: bool
     ) -> tuple[ResponseStatus, list[QbxmlObject]]:
-        options: dict[str, str | None] = {"new_message_set_id": ctx.idempotency_key}
+        set_id = message_set_id(ctx.idempotency_key)
+        options: dict[str, str | None] = {"new_message_set_id": set_id}
         if resuming:
-            options["old_message_set_id"] = ctx.idempotency_key
+            options["old_message_set_id"] = set_id
         answer = decode_response_set(self.session.process([request], **options))
         response = answer.responses[0]
         return response.status, list(response.records)
 
     def _read(self, writer: Writer, record_id: str) -> Any | None:
         assert writer.query_by_id is not None
-        status, records = self._send_plain(writer.query_by_id(record_id))
-        if status.code == NOT_FOUND or not records:
-            return None
-        if status.is_failure:
-            status.raise_for_status()
-        return records[0]
+        queries = (writer.query_by_id(record_id), *writer.more_queries_by_id(record_id))
+        for query in queries:
+            status, records = self._send_plain(query)
+            if records:
+                return records[0]
+            if status.is_failure and status.code != NOT_FOUND:
+                status.raise_for_status()
+        return None
 
     def _send_plain(self, request: QbxmlObject) -> tuple[ResponseStatus, list[QbxmlObject]]:
         response = decode_response_set(self.session.process([request])).responses[0]
@@ -189,11 +198,13 @@ class PushExecutor:
         key = model_data_type(push.data_type).key
         if push.operation == CREATE and writer.query_by_key is not None:
             since = datetime.fromisoformat(started or ctx.now.isoformat()) - LOOKUP_MARGIN
-            _status, records = self._send_plain(writer.query_by_key(ctx, since))
-            for ret in records:
-                if writer.matches_key(ret, ctx, record):
-                    log.info("push %s was already written: %s", push.key, type(ret).__name__)
-                    return self._success(key, ret)
+            queries = (writer.query_by_key(ctx, since), *writer.more_queries_by_key(ctx, since))
+            for query in queries:
+                _status, records = self._send_plain(query)
+                for ret in records:
+                    if writer.matches_key(ret, ctx, record):
+                        log.info("push %s was already written: %s", push.key, type(ret).__name__)
+                        return self._success(key, ret)
         deleting = push.operation == DELETE and push.record_id and writer.query_by_id
         if deleting and push.record_id and self._read(writer, push.record_id) is None:
             return Outcome("Success", 200, record=None)
