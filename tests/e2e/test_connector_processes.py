@@ -21,6 +21,7 @@ from qbdlink.connector.streams.base import MappingContext, QueryWindow
 from qbdlink.connector.streams.registry import STREAMS
 from qbdlink.model.datatypes import DATA_TYPES
 from qbdlink.qbxml import Edition
+from qbdlink.qbxml import messages as m
 from qbdlink.simulator.client import SimulatorClient
 from qbdlink.simulator.samples import generate_company
 from tests.support.processes import System, running_system
@@ -143,6 +144,59 @@ def test_killing_the_connector_during_a_first_link_loses_and_duplicates_nothing(
     for key, ids in expected.items():
         assert len(stored[key]) == len(set(stored[key])), f"{key}: a record twice"
         assert set(stored[key]) == ids, f"{key}: lost or extra records"
+
+
+def test_killing_the_connector_during_pushes_writes_each_record_exactly_once(
+    system: System,
+) -> None:
+    company_id = _company(system)
+    linked = system.connector("link", "--licence-key", company_id, "--yes", name="pushes")
+    assert linked.returncode == 0, linked.stdout + linked.stderr
+    with system.platform.api() as api:
+        connection_id = api.get(f"/companies/{company_id}/connections").json()["results"][0]["id"]
+    rng = random.Random(6)
+    names = [f"Kill test {n:02d}" for n in range(20)]
+    keys = []
+    with SimulatorClient.from_url(system.simulator.url, timeout=30) as person:
+        person.fault_latency(0.05)
+        for name in names:
+            with system.platform.api() as api:
+                pushed = api.post(
+                    f"/companies/{company_id}/connections/{connection_id}/push/customers",
+                    json={"customerName": name, "status": "Active"},
+                )
+            assert pushed.status_code == 200, pushed.text
+            keys.append(pushed.json()["pushOperationKey"])
+            process = system.spawn_connector("run", "--once", name="pushes")
+            time.sleep(rng.uniform(1.0, 2.2))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+            process.wait(60)
+        person.call("fault", kind="clear")
+    for _ in range(3):
+        done = system.connector("run", "--once", name="pushes")
+        assert done.returncode == 0, done.stdout + done.stderr
+        with system.platform.api() as api:
+            statuses = [
+                api.get(f"/companies/{company_id}/push/{key}").json()["status"] for key in keys
+            ]
+        if set(statuses) == {"Success"}:
+            break
+    assert statuses == ["Success"] * len(keys)
+    written = [name for name in _customer_names(system) if name.startswith("Kill test")]
+    assert sorted(written) == names  # each exactly once
+
+
+def _customer_names(system: System) -> list[str]:
+    session = QuickBooksSession(
+        lambda: SimulatorTransport(system.simulator.url),
+        app_name="test reader",
+        retry=RetryPolicy(attempts=1),
+    )
+    with session:
+        session.open()
+        pages = session.query(m.CustomerQueryRq(active_status="All"), iterator=True, page_size=500)
+        return [c.name for page in pages for c in page if isinstance(c, m.CustomerRet)]
 
 
 def test_ongoing_mode_picks_up_a_refresh_queued_through_codat_platform(system: System) -> None:

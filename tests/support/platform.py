@@ -108,6 +108,8 @@ def live_platform(
     region: str = "us",
     clock: FakeClock | None = None,
     work_wait_seconds: float = 2.0,
+    connector_installer: Path | None = None,
+    region_urls: dict[str, str] | None = None,
 ) -> Iterator[LivePlatform]:
     port = free_port()
     settings = PlatformSettings(
@@ -116,6 +118,8 @@ def live_platform(
         region=region,
         port=port,
         work_wait_seconds=work_wait_seconds,
+        connector_installer=connector_installer,
+        region_urls=region_urls or {},
     )
     platform = build_platform(settings, clock=clock)
     try:

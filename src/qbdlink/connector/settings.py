@@ -1,4 +1,8 @@
-"""The connector's settings, parsed once: where its state is, which platform, which QuickBooks."""
+"""The connector's settings, parsed once: where its state is, which platform, which QuickBooks.
+
+A tagged installer (``install/tag.py``) prefills the client name, the licence key and the
+regions' platform addresses; options and the environment still win over the tag.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 
 from qbdlink.connector.install.paths import InstallLayout
 from qbdlink.errors import ConfigurationError
+from qbdlink.model.installer_tag import TagPayload
 
 REGIONS = {"us": "United States", "uk": "United Kingdom", "ca": "Canada"}
 ENV_QUICKBOOKS = "QBDLINK_QUICKBOOKS"
@@ -50,6 +55,9 @@ class ConnectorSettings:
     # "com" (QuickBooks on this Windows PC) or simulator://HOST:PORT.
     quickbooks: str
     region_urls: Mapping[str, str] = field(default_factory=dict)
+    # The verified tag of the installer this connector came from, and the licence key it gave.
+    tag: TagPayload | None = None
+    licence_key: str | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -79,9 +87,15 @@ def load_connector_settings(
     quickbooks: str | None = None,
     client_name: str | None = None,
     platform: str = sys.platform,
+    tag: TagPayload | None = None,
 ) -> ConnectorSettings:
     env = os.environ if env is None else env
-    name = client_name or env.get(ENV_CLIENT_NAME) or DEFAULT_CLIENT_NAME
+    name = (
+        client_name
+        or env.get(ENV_CLIENT_NAME)
+        or (tag.client_name.strip() if tag else None)
+        or DEFAULT_CLIENT_NAME
+    )
     target = quickbooks or env.get(ENV_QUICKBOOKS) or ("com" if platform == "win32" else "")
     if not target:
         raise ConfigurationError(
@@ -93,5 +107,20 @@ def load_connector_settings(
     return ConnectorSettings(
         layout=InstallLayout.compute(platform, env, name),
         quickbooks=target,
-        region_urls=parse_region_urls(env.get(ENV_REGION_URLS, "")),
+        region_urls={**_tag_region_urls(tag), **parse_region_urls(env.get(ENV_REGION_URLS, ""))},
+        tag=tag,
+        licence_key=tag.licence_key.strip() if tag else None,
     )
+
+
+def _tag_region_urls(tag: TagPayload | None) -> dict[str, str]:
+    """The tag's addresses of the regions this connector knows (others are ignored)."""
+    if tag is None:
+        return {}
+    urls = {}
+    for name, url in tag.region_urls.items():
+        try:
+            urls[parse_region(name)] = url.strip().rstrip("/")
+        except ConfigurationError:
+            continue
+    return urls

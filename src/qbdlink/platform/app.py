@@ -16,8 +16,11 @@ from qbdlink.platform.api import settings as settings_routes
 from qbdlink.platform.connector_api import routes as connector_routes
 from qbdlink.platform.services.context import Clock, Context, Deployment, SystemClock
 from qbdlink.platform.settings import PlatformSettings
+from qbdlink.platform.signing import TagSigningKey
 from qbdlink.platform.storage.database import Database, check_reachable
 from qbdlink.platform.storage.migrate import migrate
+from qbdlink.platform.web import installer as installer_routes
+from qbdlink.platform.web import link_pages, portal, rendering
 
 DESCRIPTION = """\
 qbdlink's platform API. It follows Codat's wire format (companies, connections, sync settings,
@@ -44,6 +47,10 @@ def create_app(context: Context, *, work_wait_seconds: float = 25.0) -> FastAPI:
     app.include_router(accounting.router)
     app.include_router(push.router)
     app.include_router(connector_routes.router)
+    app.include_router(installer_routes.router)
+    app.include_router(link_pages.router)
+    app.include_router(portal.router)
+    app.include_router(rendering.static_router)
 
     def openapi() -> dict[str, object]:
         if app.openapi_schema is None:
@@ -92,8 +99,10 @@ def build_platform(
             region=settings.region,
             base_url=settings.base_url,
             region_urls=dict(settings.region_urls),
+            connector_installer=settings.connector_installer,
         ),
         clock=clock or SystemClock(),
+        signing_key=TagSigningKey.from_settings(settings),
     )
     app = create_app(context, work_wait_seconds=settings.work_wait_seconds)
     return Platform(settings=settings, database=database, context=context, app=app)

@@ -154,3 +154,34 @@ def admin_create_api_key(
         "<base64 of the key>'.",
         err=True,
     )
+
+
+@admin_app.command("create-user")
+def admin_create_user(
+    client_name: Annotated[str, typer.Argument(help="The client the user belongs to.")],
+    email: Annotated[str, typer.Argument(help="The address the user signs in with.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the password from standard input (first line)."
+        ),
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Create a portal user of a client; asks for the password twice (or reads it from stdin)."""
+    import sys
+
+    from qbdlink.platform.services import users
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    platform = build_platform(_settings(database_url=database_url))
+    try:
+        user = users.create_user(platform.context, client_name, email, password)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        platform.close()
+    typer.echo(f"created portal user {user.email} for client {client_name!r}")

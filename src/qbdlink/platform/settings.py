@@ -32,6 +32,7 @@ ENV_PUBLIC_URL = "QBDLINK_PUBLIC_URL"
 ENV_SETTINGS_FILE = "QBDLINK_SETTINGS_FILE"
 ENV_REGION_URLS = "QBDLINK_REGION_URLS"
 ENV_CONNECTOR_INSTALLER = "QBDLINK_CONNECTOR_INSTALLER"
+ENV_SIGNING_KEY_FILE = "QBDLINK_SIGNING_KEY_FILE"
 
 
 def default_home(env: Mapping[str, str], platform: str = sys.platform) -> Path:
@@ -61,6 +62,9 @@ class PlatformSettings:
     # The public URL of each region's deployment, for connectors and for "wrong region" errors.
     region_urls: Mapping[str, str] = field(default_factory=dict)
     connector_installer: Path | None = None
+    # The Ed25519 key that signs installer tags (PEM); None: <home>/signing-key.pem, made on
+    # first use (see signing.py).
+    signing_key_file: Path | None = None
     # How long a connector's work request may wait for work (long poll), in seconds.
     work_wait_seconds: float = 25.0
     scheduler_interval_seconds: float = 30.0
@@ -164,7 +168,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> PlatformSettings:
     home = home_from(env)
     settings_file = Path(env.get(ENV_SETTINGS_FILE) or home / "platform.toml")
     from_file = _read_file(settings_file)
-    known = {"database_url", "region", "public_url", "region_urls", "connector_installer"}
+    known = {
+        "database_url",
+        "region",
+        "public_url",
+        "region_urls",
+        "connector_installer",
+        "signing_key_file",
+    }
     unknown = sorted(set(from_file) - known)
     if unknown:
         raise ConfigurationError(
@@ -191,6 +202,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> PlatformSettings:
         )
     installer = pick("connector_installer", ENV_CONNECTOR_INSTALLER)
     region = pick("region", ENV_REGION)
+    signing_key_file = pick("signing_key_file", ENV_SIGNING_KEY_FILE)
     return PlatformSettings(
         home=home,
         database_url=(
@@ -202,4 +214,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> PlatformSettings:
         public_url=pick("public_url", ENV_PUBLIC_URL),
         region_urls=region_urls,
         connector_installer=Path(installer) if installer else None,
+        signing_key_file=Path(signing_key_file).expanduser() if signing_key_file else None,
     )

@@ -1,12 +1,18 @@
-"""What every use case needs: the database, this deployment's identity and a clock."""
+"""What every use case needs: the database, this deployment's identity and a clock.
+
+Also the installer-tag signing key (``services/installer.py``); None in a context that serves
+no installer downloads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
+from qbdlink.platform.signing import TagSigningKey
 from qbdlink.platform.storage.database import Database
 
 
@@ -26,6 +32,8 @@ class Deployment:
     region: str
     base_url: str
     region_urls: Mapping[str, str] = field(default_factory=dict)
+    # The signed base installer that downloads are tagged from (QBDLINK_CONNECTOR_INSTALLER).
+    connector_installer: Path | None = None
 
     def link_page_url(self, company_id: str) -> str:
         return f"{self.base_url}/link/{company_id}"
@@ -39,6 +47,7 @@ class Context:
     database: Database
     deployment: Deployment
     clock: Clock = field(default_factory=SystemClock)
+    signing_key: TagSigningKey | None = None
 
 
 @dataclass(frozen=True)
