@@ -105,4 +105,6 @@ def build_platform(
         signing_key=TagSigningKey.from_settings(settings),
     )
     app = create_app(context, work_wait_seconds=settings.work_wait_seconds)
+    # Where the portal keeps its session secret: this deployment's data folder.
+    app.state.qbdlink_home = settings.home
     return Platform(settings=settings, database=database, context=context, app=app)
