@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qbdlink.errors import QbdlinkError
-from qbdlink.platform.app import build_platform
-from qbdlink.platform.services import clients
-from qbdlink.platform.settings import PlatformSettings, load_settings
-from qbdlink.platform.storage.database import Database, check_reachable
-from qbdlink.platform.storage.migrate import migrate
+
+if TYPE_CHECKING:
+    from qbdlink.platform.app import Platform
+    from qbdlink.platform.settings import PlatformSettings
+
+# The web framework, SQLAlchemy and Alembic are imported by the commands that use them, so
+# `qbdlink connector ...` on the SMB's PC does not load the platform (time and memory).
 
 EXIT_CONFIG = 2
 
@@ -43,10 +45,18 @@ class Role(enum.StrEnum):
 
 
 def _settings(**overrides: object) -> PlatformSettings:
+    from qbdlink.platform.settings import load_settings
+
     try:
         return load_settings().with_overrides(**overrides)
     except QbdlinkError as error:
         raise _fail(error) from error
+
+
+def _platform(settings: PlatformSettings) -> Platform:
+    from qbdlink.platform.app import build_platform
+
+    return build_platform(settings)
 
 
 def _fail(error: QbdlinkError) -> typer.Exit:
@@ -79,7 +89,7 @@ def serve(
         host=host, port=port, database_url=database_url, region=region, public_url=public_url
     )
     try:
-        platform = build_platform(settings)
+        platform = _platform(settings)
     except QbdlinkError as error:
         raise _fail(error) from error
     for key, value in settings.describe().items():
@@ -102,6 +112,9 @@ def serve(
 def admin_migrate(database_url: DatabaseUrlOption = None) -> None:
     """Bring the database to the newest schema (serve also does this when it starts)."""
     settings = _settings(database_url=database_url)
+    from qbdlink.platform.storage.database import Database, check_reachable
+    from qbdlink.platform.storage.migrate import migrate
+
     database = Database.from_url(settings.database_url)
     try:
         check_reachable(database)
@@ -123,7 +136,9 @@ def admin_create_client(
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Create a client (a tenant of the platform)."""
-    platform = build_platform(_settings(database_url=database_url))
+    from qbdlink.platform.services import clients
+
+    platform = _platform(_settings(database_url=database_url))
     try:
         client = clients.create_client(platform.context, name)
     except QbdlinkError as error:
@@ -140,7 +155,9 @@ def admin_create_api_key(
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Create an API key for a client and print it: it is shown this once only."""
-    platform = build_platform(_settings(database_url=database_url))
+    from qbdlink.platform.services import clients
+
+    platform = _platform(_settings(database_url=database_url))
     try:
         client = clients.client_named(platform.context, client_name)
         _key, secret = clients.create_api_key(platform.context, client.id, name)
@@ -177,7 +194,7 @@ def admin_create_user(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    platform = build_platform(_settings(database_url=database_url))
+    platform = _platform(_settings(database_url=database_url))
     try:
         user = users.create_user(platform.context, client_name, email, password)
     except QbdlinkError as error:
