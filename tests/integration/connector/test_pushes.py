@@ -278,7 +278,8 @@ def test_missing_references_fail_with_quickbooks_reason(world: World) -> None:
     assert world.run() == ["Failed"]
     failed = world.operation(key)
     assert failed["status"] == "Failed"
-    assert "3140" in failed["errorMessage"]
+    # Checked before writing, naming the field.
+    assert "customerRef.id: No customer with id '80000999-999999999'" in failed["errorMessage"]
 
 
 class _Interfering(SimulatorTransport):
@@ -375,3 +376,29 @@ def test_regional_companies_take_pushes(
         assert world.run() == ["Failed", "Success"]
         assert "tax" in world.operation(refused)["errorMessage"].lower()
         assert world.operation(taxed)["status"] == "Success"
+
+
+def test_a_date_in_a_closed_period_is_refused_before_writing(world: World) -> None:
+    customer = _first(world, m.CustomerQueryRq(max_returned=1))
+    item = next(i for i in world.query(m.ItemServiceQueryRq()) if i.is_active is not False)
+    store = world.quickbooks.files.files[0].store
+    with store.write():
+        store.set_meta("closing_date", "2025-12-31")
+    invoice = {
+        "customerRef": {"id": customer.list_id},
+        "issueDate": "2025-12-31T00:00:00",
+        "status": "Submitted",
+        "totalAmount": 5,
+        "totalTaxAmount": 0,
+        "amountDue": 5,
+        "lineItems": [
+            {"description": "x", "quantity": 1, "unitAmount": 5, "itemRef": {"id": item.list_id}}
+        ],
+    }
+    closed = world.push("invoices", invoice)
+    open_ = world.push("invoices", {**invoice, "issueDate": "2026-01-01T00:00:00"})
+    assert world.run() == ["Failed", "Success"]
+    message = world.operation(closed)["errorMessage"]
+    assert "closed in QuickBooks up to 2025-12-31" in message
+    assert "Edit > Preferences > Accounting" in message
+    assert world.operation(open_)["status"] == "Success"

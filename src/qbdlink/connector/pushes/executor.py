@@ -21,7 +21,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,8 +41,10 @@ from qbdlink.connector.sync.state import StateStore
 from qbdlink.model import wire
 from qbdlink.model.datatypes import data_type as model_data_type
 from qbdlink.model.errors import InvalidRecordError
+from qbdlink.model.push_fields import values_at
 from qbdlink.model.records import dump_record, parse_record
 from qbdlink.qbxml import QbxmlObject, decode_response_set
+from qbdlink.qbxml import messages as m
 from qbdlink.qbxml.decode import ResponseStatus
 from qbdlink.qbxml.errors import InvalidFieldError
 
@@ -52,6 +54,22 @@ STALE_EDIT_SEQUENCE = 3200
 NOT_FOUND = 3120
 # How far before the first attempt to look for a record the push may have created.
 LOOKUP_MARGIN = timedelta(minutes=5)
+
+
+_REFERENCE_PATHS = (
+    ("customerRef.id", "customer"),
+    ("supplierRef.id", "supplier"),
+    ("lineItems.itemRef.id", "item"),
+    ("lineItems.accountRef.id", "account"),
+    ("accountRef.id", "account"),
+    ("journalLines.accountRef.id", "account"),
+)
+_REFERENCE_QUERIES: Mapping[str, Callable[[tuple[str, ...]], QbxmlObject]] = {
+    "customer": lambda ids: m.CustomerQueryRq(list_id=ids),
+    "supplier": lambda ids: m.VendorQueryRq(list_id=ids),
+    "item": lambda ids: m.ItemQueryRq(list_id=ids),
+    "account": lambda ids: m.AccountQueryRq(list_id=ids),
+}
 
 
 def message_set_id(push_key: str) -> str:
@@ -107,6 +125,9 @@ class PushExecutor:
             self.state.journal_push(push.key, push.data_type, push.operation, self.clock())
         try:
             record = self._record(key, push)
+            if record is not None:
+                self._check_open_period(key, record)
+                self._check_references(record)
             if resuming:
                 found = self._already_done(writer, ctx, push, record, started)
                 if found is not None:
@@ -124,6 +145,57 @@ class PushExecutor:
             return Outcome("Failed", 400, error_message=f"{message} {error.fix}".strip())
         except InvalidFieldError as error:
             return Outcome("Failed", 400, error_message=error.user_text())
+
+    def _closing_date(self) -> date | None:
+        """QuickBooks' closing date (Preferences > Accounting): nothing on or before it."""
+        status, records = self._send_plain(m.PreferencesQueryRq())
+        if status.is_failure or not records:
+            return None
+        accounting = getattr(records[0], "accounting_preferences", None)
+        closing = getattr(accounting, "closing_date", None)
+        return closing if isinstance(closing, date) else None
+
+    def _check_open_period(self, key: str, record: BaseModel) -> None:
+        path = model_data_type(key).date_path
+        if path is None:
+            return
+        text = dump_record(record).get(path)
+        closing = self._closing_date() if text else None
+        if closing is None or not isinstance(text, str):
+            return
+        dated = date.fromisoformat(text[:10])
+        if dated <= closing:
+            raise PushRejectedError(
+                f"The books are closed in QuickBooks up to {closing.isoformat()}; this {key} "
+                f"record is dated {dated.isoformat()}.",
+                problems={path: f"On or before the closing date {closing.isoformat()}."},
+                fix="Date it after the closing date, or ask the accountant to move the closing "
+                "date in QuickBooks (Edit > Preferences > Accounting > Company Preferences).",
+            )
+
+    def _check_references(self, record: BaseModel) -> None:
+        """Every customer, supplier, item and account the record names exists in QuickBooks."""
+        document = dump_record(record)
+        wanted: dict[str, dict[str, str]] = {}
+        for path, kind in _REFERENCE_PATHS:
+            for where, value in values_at(document, path):
+                if isinstance(value, str) and value:
+                    wanted.setdefault(kind, {})[where] = value
+        problems: dict[str, str] = {}
+        for kind, refs in wanted.items():
+            ids = tuple(sorted(set(refs.values())))
+            _status, found = self._send_plain(_REFERENCE_QUERIES[kind](ids))
+            present = {getattr(ret, "list_id", None) for ret in found}
+            for where, value in refs.items():
+                if value not in present:
+                    problems[where] = f"No {kind} with id {value!r} in QuickBooks."
+        if problems:
+            raise PushRejectedError(
+                "The record names records QuickBooks does not have.",
+                problems=problems,
+                fix="Use ids from the platform's reads of this company (they are QuickBooks' "
+                "ListIDs), or create the missing records first.",
+            )
 
     def _record(self, key: str, push: wire.PushWork) -> BaseModel | None:
         if push.body is None:
