@@ -21,7 +21,8 @@ from qbdlink.connector.app import ConnectorApp, build_connector_app
 from qbdlink.connector.install.install import install as install_files
 from qbdlink.connector.install.logging_setup import configure_connector_logging
 from qbdlink.connector.install.paths import InstallLayout
-from qbdlink.connector.install.seams import SubprocessRunner
+from qbdlink.connector.install.seams import LocalFileSystem, SubprocessRunner
+from qbdlink.connector.install.tag import own_tag
 from qbdlink.connector.lifecycle import (
     remove_connector,
     start_with_the_machine,
@@ -30,8 +31,11 @@ from qbdlink.connector.lifecycle import (
 from qbdlink.connector.link import LinkOutcome, finish_one_time, link_company
 from qbdlink.connector.settings import REGIONS, load_connector_settings, parse_region
 from qbdlink.connector.sync.engine import PullProgress
+from qbdlink.connector.ui.actions import Setup as WindowSetup
+from qbdlink.connector.ui.actions import register_windows_entries, remove_windows_entries
 from qbdlink.errors import QbdlinkError
 from qbdlink.model import wire
+from qbdlink.model.installer_tag import TagPayload
 from qbdlink.model.licence import region_of
 
 EXIT_FAILED = 1
@@ -60,8 +64,10 @@ def _fail(error: QbdlinkError) -> typer.Exit:
     return typer.Exit(EXIT_CONFIG if error.code.startswith("connector.") else EXIT_FAILED)
 
 
-def _app(quickbooks: str | None, client_name: str | None) -> ConnectorApp:
-    settings = load_connector_settings(quickbooks=quickbooks, client_name=client_name)
+def _app(
+    quickbooks: str | None, client_name: str | None, tag: TagPayload | None = None
+) -> ConnectorApp:
+    settings = load_connector_settings(quickbooks=quickbooks, client_name=client_name, tag=tag)
     # Refuse to run altered files (checked against the publisher's signed manifest).
     verify_program_files(settings.layout)
     configure_connector_logging(Path(settings.layout.log_path))
@@ -107,11 +113,14 @@ def link(
 ) -> None:
     """Link this QuickBooks company file, then fetch its data (the first link)."""
     try:
-        app = _app(quickbooks, client_name)
+        # The installer's signed tag (install/tag.py) prefills the licence key and regions.
+        app = _app(quickbooks, client_name, own_tag())
     except QbdlinkError as error:
         raise _fail(error) from error
     try:
-        key = licence_key or typer.prompt("Licence key")
+        if licence_key is None and app.settings.licence_key:
+            typer.echo("Using the licence key this installer was downloaded with.")
+        key = licence_key or app.settings.licence_key or typer.prompt("Licence key")
         chosen = region or region_of(key) or typer.prompt("Region (us, uk, ca)", default="us")
         region_key = parse_region(chosen)
         url = app.settings.platform_url(region_key, platform_url)
@@ -268,6 +277,11 @@ def install(
             raise _fail(error) from error
         bars.update(copying, completed=bars.tasks[copying].total)
         bars.update(verifying, completed=bars.tasks[verifying].total)
+    if layout.platform == "win32":  # the Start-menu entry and Apps & features (ui/actions.py)
+        try:
+            register_windows_entries(layout, SubprocessRunner(), os.environ, name)
+        except QbdlinkError as error:
+            raise _fail(error) from error
     typer.echo(f"Installed in {report.program_dir} ({len(report.copied)} files copied).")
     typer.echo("Next: qbdlink connector link")
 
@@ -308,5 +322,132 @@ def uninstall(
     finally:
         app.state.forget_everything()
         app.close()
+    remove_windows_entries(app.settings.layout, SubprocessRunner(), LocalFileSystem(), os.environ)
     report = remove_connector(app.settings.layout, SubprocessRunner())
     typer.echo(f"Removed {len(report.removed)} files and folders; the connector is uninstalled.")
+
+
+# ---- pause / resume, and the windows (setup wizard, status window) ---------------------------
+# Every window button calls the same engine function as one of these commands
+# (see connector/ui/actions.py for the table).
+
+
+@connector_app.command("pause")
+def pause(
+    hours: Annotated[float, typer.Option(help="How long to pause, in hours.")] = 24.0,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Pause syncing (the connector leaves QuickBooks alone and only reports "paused")."""
+    from datetime import UTC, datetime
+
+    from qbdlink.connector.runner import pause_syncing
+
+    try:
+        app = _app(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    try:
+        until = pause_syncing(app.state, now=datetime.now(UTC), hours=hours)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    finally:
+        app.close()
+    typer.echo(f"Syncing paused until {until.astimezone():%Y-%m-%d %H:%M}.")
+
+
+@connector_app.command("resume")
+def resume(quickbooks: QuickBooksOption = None, client_name: ClientNameOption = None) -> None:
+    """Resume syncing after `qbdlink connector pause`."""
+    from qbdlink.connector.runner import resume_syncing
+
+    try:
+        app = _app(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    try:
+        resume_syncing(app.state)
+    finally:
+        app.close()
+    typer.echo("Syncing resumed.")
+
+
+ScaleOption = Annotated[
+    float | None,
+    typer.Option(
+        "--scale", help="Window scaling (1.5 for 150 %); default: from the display's DPI."
+    ),
+]
+
+
+def _window_setup(
+    quickbooks: str | None,
+    client_name: str | None,
+    platform_url: str | None = None,
+    source: Path | None = None,
+    manifest: Path | None = None,
+) -> WindowSetup:
+    """What the windows need: settings (with the installer's tag), files, manifest."""
+    settings = load_connector_settings(
+        quickbooks=quickbooks, client_name=client_name, tag=own_tag()
+    )
+    verify_program_files(settings.layout)
+    configure_connector_logging(Path(settings.layout.log_path))
+    signed: bytes | None = None
+    if manifest is not None:
+        signed = manifest.read_bytes()
+    elif getattr(sys, "frozen", False):  # the download: the signed manifest beside the .exe
+        beside = Path(sys.executable).with_name("manifest.signed.json")
+        signed = beside.read_bytes() if beside.is_file() else None
+    return WindowSetup(
+        settings=settings,
+        source_files=_files_to_install(source),
+        signed_manifest=signed,
+        platform_url=platform_url,
+    )
+
+
+@connector_app.command("wizard")
+def wizard(
+    licence_key: Annotated[
+        str | None, typer.Option("--licence-key", help="Prefill the licence key.")
+    ] = None,
+    platform_url: Annotated[
+        str | None, typer.Option(help="The platform's address (normally from the region).")
+    ] = None,
+    source: Annotated[
+        Path | None, typer.Option("--from", help="The folder holding the connector's files.")
+    ] = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="The signed manifest of those files (verified).")
+    ] = None,
+    scale: ScaleOption = None,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Open the setup wizard: install, link, first link (what `install` + `link` do)."""
+    from qbdlink.connector.ui.tkbase import make_root
+    from qbdlink.connector.ui.wizard import SetupWizard
+
+    try:
+        setup = _window_setup(quickbooks, client_name, platform_url, source, manifest)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    SetupWizard(make_root(), setup, scale=scale, licence_key=licence_key).run()
+
+
+@connector_app.command("status-window")
+def status_window(
+    scale: ScaleOption = None,
+    quickbooks: QuickBooksOption = None,
+    client_name: ClientNameOption = None,
+) -> None:
+    """Open the status window: connection, last syncs, Sync now, Pause, Uninstall."""
+    from qbdlink.connector.ui.status_window import StatusWindow
+    from qbdlink.connector.ui.tkbase import make_root
+
+    try:
+        setup = _window_setup(quickbooks, client_name)
+    except QbdlinkError as error:
+        raise _fail(error) from error
+    StatusWindow(make_root(), setup, scale=scale).run()

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from qbdlink.connector.platform_client import PlatformClient
 from qbdlink.connector.pushes.base import Writer
@@ -33,6 +33,44 @@ log = logging.getLogger("qbdlink.connector")
 
 VERSION = "1.0"
 
+# "Pause syncing" (the status window's button, `qbdlink connector pause`): until this moment
+# (ISO text in the state's settings) a cycle does nothing but report "paused" in its heartbeat.
+PAUSED_UNTIL = "paused_until"
+DEFAULT_PAUSE_HOURS = 24.0
+
+
+def pause_syncing(
+    state: StateStore, *, now: datetime, hours: float = DEFAULT_PAUSE_HOURS
+) -> datetime:
+    """Pause syncing for ``hours`` from ``now`` (so the person has QuickBooks to themselves)."""
+    if not 0 < hours <= 24 * 7:
+        raise ConfigurationError(
+            f"Cannot pause syncing for {hours:g} hours.",
+            code="connector.pause_hours",
+            fix="Pause for more than 0 and at most 168 hours (a week).",
+        )
+    until = now + timedelta(hours=hours)
+    state.put(**{PAUSED_UNTIL: until.isoformat()})
+    return until
+
+
+def resume_syncing(state: StateStore) -> None:
+    state.put(**{PAUSED_UNTIL: None})
+
+
+def paused_until(state: StateStore, now: datetime) -> datetime | None:
+    """The end of the pause in force at ``now``, or None when syncing is not paused."""
+    text = state.get(PAUSED_UNTIL)
+    if not text:
+        return None
+    try:
+        until = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    return until if until > now else None
+
 
 @dataclass
 class CycleReport:
@@ -44,6 +82,7 @@ class CycleReport:
     problem: QbdlinkError | None = None
     connection_status: str | None = None
     mode: str | None = None
+    paused_until: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,7 +136,9 @@ class Connector:
             self.session.open()
         self.session.require_file(self.file_id, company_name=str(self.state.get("company_name")))
 
-    def heartbeat(self, problem: QbdlinkError | None, state: str) -> wire.HeartbeatResponse:
+    def heartbeat(
+        self, problem: QbdlinkError | None, state: str, *, paused: datetime | None = None
+    ) -> wire.HeartbeatResponse:
         company = self.session.company
         identity = None
         if company is not None:
@@ -116,12 +157,21 @@ class Connector:
                 quickbooks=identity,
                 last_error=_problem(problem) if problem else None,
                 connector_version=VERSION,
+                paused_until=paused.isoformat() if paused is not None else None,
             )
         )
 
     def run_cycle(self, wait: float = 0) -> CycleReport:
         """One round: QuickBooks first, then the platform's queued work."""
         report = CycleReport()
+        until = paused_until(self.state, self.clock())
+        if until is not None:
+            # Paused: leave QuickBooks alone, take no work, only say so.
+            self.session.close()
+            answer = self.heartbeat(None, "paused", paused=until)
+            report.connection_status, report.mode = answer.connection_status, answer.mode
+            report.paused_until = until
+            return report
         try:
             self.open_quickbooks()
         except (UserActionError, RetryLaterError, ConfigurationError) as error:
@@ -206,6 +256,10 @@ class Connector:
             if report.connection_status in ("Unlinked", "Deauthorized"):
                 log.info("the connection is %s: stopping", report.connection_status)
                 return
+            if report.paused_until is not None:
+                remaining = (report.paused_until - self.clock()).total_seconds()
+                stop.wait(max(1.0, min(idle_check, remaining)))
+                continue
             if not report.ok:
                 stop.wait(idle_check)
 
