@@ -512,3 +512,20 @@ def test_connection_events_connected_failed_reconnected(
         "connection.disconnected",
         "connection.reconnected",
     ]
+
+
+def test_a_paused_connector_says_so_on_waiting_pulls(api: httpx.Client, bare: httpx.Client) -> None:
+    company_id = _company(api)
+    _connection(api, company_id)
+    session = link(bare, company_id)
+    bare.post(
+        f"{PREFIX}/heartbeat",
+        json={
+            "quickbooksReachable": True,
+            "state": "paused",
+            "pausedUntil": "2026-11-27T09:00:00Z",
+        },
+        headers=session.headers,
+    )
+    pulls = api.get(f"/companies/{company_id}/data/history").json()["results"]
+    assert {p["statusDescription"] for p in pulls} == {"Paused until 2026-11-27T09:00:00Z"}

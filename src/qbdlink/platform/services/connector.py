@@ -242,7 +242,10 @@ def heartbeat(ctx: Context, acting: Acting, report: wire.Heartbeat) -> wire.Hear
             at=now,
         )
         waiting = WAITING_FOR_CONNECTOR
-        if report.last_error is not None:
+        if report.paused_until:
+            # The user paused syncing (Codat's wording for a paused pull).
+            waiting = f"Paused until {report.paused_until}"
+        elif report.last_error is not None:
             waiting = f"{WAITING_FOR_CONNECTOR}: {report.last_error.message}"
         for pull in pull_store.running_pulls(db, acting.company.id):
             if pull.claimed is None and pull.status_description != waiting:
