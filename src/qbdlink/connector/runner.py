@@ -7,6 +7,7 @@ be done), waits and checks again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -228,17 +229,15 @@ class Connector:
             log.error("pull %s of %s failed: %s", pull.id, pull.data_type, error.user_text())
             self.client.fail(pull.id, wire.PullFailed(problem=_problem(error)))
             self.state.abandon_pull(pull.id, pull.data_type, error.user_text())
-        except UserActionError as error:
-            # The person must act (e.g. another company file opened mid-sync): fail the pull
-            # with the fix; the next queued pull starts afresh once it is done.
+        except (UserActionError, RetryLaterError) as error:
+            # QuickBooks went away, or a person must act (QuickBooks closed, another file
+            # opened, access withdrawn): the pull waits. Its checkpoint stays, the platform
+            # shows why (heartbeat), and the next cycle resumes it once QuickBooks is back.
             self.session.close()
-            self.client.fail(
-                pull.id, wire.PullFailed(status="PrerequisiteNotMet", problem=_problem(error))
-            )
-            self.state.abandon_pull(pull.id, pull.data_type, error.user_text())
             report.problem = error
+            with contextlib.suppress(QbdlinkError):  # the platform may be what went away
+                self.heartbeat(error, "waiting_for_quickbooks")
             raise
-        # RetryLaterError propagates: the checkpoint stays, the next cycle resumes the pull.
 
     def run_forever(
         self, stop: threading.Event, *, wait: float = 25.0, idle_check: float = 60.0

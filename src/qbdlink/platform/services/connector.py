@@ -248,7 +248,10 @@ def heartbeat(ctx: Context, acting: Acting, report: wire.Heartbeat) -> wire.Hear
         elif report.last_error is not None:
             waiting = f"{WAITING_FOR_CONNECTOR}: {report.last_error.message}"
         for pull in pull_store.running_pulls(db, acting.company.id):
-            if pull.claimed is None and pull.status_description != waiting:
+            # A pull the connector took stays "Fetching from QuickBooks Desktop" while all is
+            # well; any pull shows what it waits for when the connector reports a problem.
+            reported = report.last_error is not None or report.paused_until
+            if (pull.claimed is None or reported) and pull.status_description != waiting:
                 pull_store.update_pull(db, pull.id, {"status_description": waiting})
         mode = effective_connector_mode(db, acting.company)
     return wire.HeartbeatResponse(
