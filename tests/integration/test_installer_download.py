@@ -346,3 +346,45 @@ def test_an_unsigned_base_installer_is_a_clear_configuration_error(
     assert body["code"] == "installer.unusable"
     assert "no Authenticode signature" in body["error"]
     assert "QBDLINK_CONNECTOR_INSTALLER" in body["fix"]
+
+
+def test_the_tagged_download_still_matches_the_signed_file_manifest(
+    code_signing: CodeSigning, tmp_path: Path
+) -> None:
+    """The manifest is made from the signed build; the user installs the tagged download."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from qbdlink.connector.install.errors import TamperedFileError
+    from qbdlink.connector.install.manifest import (
+        build_manifest,
+        sign_manifest,
+        verify_installation,
+    )
+    from qbdlink.model.installer_tag import TagPayload, embed_tag, sign_tag
+
+    publisher = Ed25519PrivateKey.generate()
+    built = tmp_path / "build"
+    built.mkdir()
+    exe = built / "qbdlink-connector.exe"
+    exe.write_bytes(code_signing.installer.read_bytes())
+    signed_manifest = sign_manifest(build_manifest(built, [exe.name]), publisher)
+
+    installed = tmp_path / "installed"
+    installed.mkdir()
+    tag = sign_tag(
+        TagPayload(
+            client_name="Acme",
+            licence_key="1b4e28ba-2fa1-8d2f-9a3e-0123456789ab",
+            region_urls={"us": "https://us.example.com"},
+            issued_at=datetime.now(UTC),
+        ),
+        Ed25519PrivateKey.generate(),
+    )
+    (installed / exe.name).write_bytes(embed_tag(exe.read_bytes(), tag))
+    verify_installation(installed, signed_manifest, publisher.public_key())
+
+    altered = bytearray((installed / exe.name).read_bytes())
+    altered[200] ^= 0xFF  # inside the signed code, not the certificate table
+    (installed / exe.name).write_bytes(bytes(altered))
+    with pytest.raises(TamperedFileError):
+        verify_installation(installed, signed_manifest, publisher.public_key())

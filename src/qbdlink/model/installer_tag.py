@@ -424,6 +424,22 @@ def pe_checksum(pe: bytes, checksum_field: int) -> int:
     return (folded + len(pe)) & 0xFFFFFFFF
 
 
+def signed_content_ranges(pe: bytes) -> tuple[tuple[int, int], ...] | None:
+    """The byte ranges a tag can never change: everything but the optional header's CheckSum,
+    the certificate table's data directory entry and the certificate table itself (which hold
+    the publisher's signature and the tag). Authenticode hashes the same ranges. None when the
+    file is not a signed PE."""
+    try:
+        table = _certificate_table(pe)
+    except InstallerPeError:
+        return None
+    return (
+        (0, table.checksum_field),
+        (table.checksum_field + 4, table.directory_entry),
+        (table.directory_entry + 8, table.offset),
+    )
+
+
 def embed_tag(pe: bytes, blob: bytes) -> bytes:
     """``pe`` with ``blob`` after its PKCS#7 signature, replacing any earlier tag.
 

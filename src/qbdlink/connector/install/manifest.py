@@ -31,6 +31,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from qbdlink.model.installer_tag import signed_content_ranges
+
 from .errors import (
     ManifestFormatError,
     ManifestSignatureError,
@@ -96,8 +98,20 @@ def canonical_manifest_bytes(manifest: Manifest) -> bytes:
     return text.encode("ascii")
 
 
+_SIGNED_EXECUTABLES = (".exe", ".dll")
+
+
 def file_sha256(path: Path, chunk_size: int = CHUNK_SIZE) -> tuple[int, str]:
-    """The size and SHA-256 (hex) of a file, read in chunks."""
+    """The size and SHA-256 (hex) of a file, read in chunks.
+
+    A signed Windows executable counts without its certificate table (and the two header
+    fields that describe it): the download personalises the installer with a tag placed there
+    (``qbdlink.model.installer_tag``), and the same file must still match the manifest.
+    """
+    if path.suffix.lower() in _SIGNED_EXECUTABLES:
+        stable = _signed_executable_digest(path)
+        if stable is not None:
+            return stable
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as f:
@@ -105,6 +119,17 @@ def file_sha256(path: Path, chunk_size: int = CHUNK_SIZE) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def _signed_executable_digest(path: Path) -> tuple[int, str] | None:
+    data = path.read_bytes()
+    ranges = signed_content_ranges(data)
+    if ranges is None:
+        return None
+    digest = hashlib.sha256()
+    for start, end in ranges:
+        digest.update(data[start:end])
+    return ranges[-1][1], digest.hexdigest()
 
 
 def build_manifest(root: Path, files: Iterable[str], *, version: str | None = None) -> Manifest:
@@ -259,19 +284,19 @@ def _verify_file(root: Path, entry: ManifestEntry, chunk_size: int) -> None:
         raise MissingFileError(
             f"The connector's file {entry.path} is missing (looked in {path}).", path=entry.path
         )
-    if st.st_size != entry.size:
-        raise TamperedFileError(
-            f"The connector's file {entry.path} has been changed since it was installed "
-            f"({st.st_size} bytes instead of {entry.size}).",
-            path=entry.path,
-        )
     try:
-        _, digest = file_sha256(path, chunk_size)
+        size, digest = file_sha256(path, chunk_size)
     except OSError as exc:
         raise MissingFileError(
             f"The connector's file {entry.path} cannot be read: {exc.strerror or exc}.",
             path=entry.path,
         ) from exc
+    if size != entry.size:
+        raise TamperedFileError(
+            f"The connector's file {entry.path} has been changed since it was installed "
+            f"({size} bytes instead of {entry.size}).",
+            path=entry.path,
+        )
     if digest != entry.sha256:
         raise TamperedFileError(
             f"The connector's file {entry.path} has been changed since it was installed "
