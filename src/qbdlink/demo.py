@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import secrets
 import tempfile
 import threading
 import time
@@ -31,7 +32,7 @@ from qbdlink.errors import ConfigurationError
 from qbdlink.model import wire
 from qbdlink.platform.app import Platform, build_platform
 from qbdlink.platform.jobs.runner import Workers
-from qbdlink.platform.services import clients
+from qbdlink.platform.services import clients, users
 from qbdlink.platform.settings import PlatformSettings
 from qbdlink.qbxml import Edition
 from qbdlink.simulator.authorization import AuthChoice
@@ -42,6 +43,8 @@ from qbdlink.simulator.samples import generate_company
 from qbdlink.simulator.server import CompanyFileCache, SimulatorServer
 
 log = logging.getLogger("qbdlink.demo")
+
+DEMO_USER = "demo@qbdlink.example"
 
 Echo = Callable[[str], None]
 
@@ -169,6 +172,8 @@ def run_demo(
         stack.callback(platform.close)
         client = clients.create_client(platform.context, "Demo Lending")
         _key, api_key = clients.create_api_key(platform.context, client.id, "demo")
+        portal_password = secrets.token_urlsafe(12)
+        users.create_user(platform.context, client.name, DEMO_USER, portal_password)
         api_url = stack.enter_context(_serving(platform, host, port))
         platform.context = _with_base_url(platform, api_url)
         workers = Workers(platform.context, scheduler_interval=30.0)
@@ -246,6 +251,8 @@ def run_demo(
         echo("")
         echo(f"API:      {api_url}  (OpenAPI: {api_url}/openapi.json, docs: {api_url}/docs)")
         echo(f"API key:  {api_key}  (send 'Authorization: Basic <base64 of the key>')")
+        echo(f"Portal:   {api_url}/portal  (sign in as {DEMO_USER}, password {portal_password})")
+        echo(f"Link page: {company['redirect']}")
         echo(f"Company:  {company['id']}")
         echo(
             f"Try:      curl -H 'Authorization: {auth}' "
