@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from qbdlink.connector.app import ConnectorApp, build_connector_app
 from qbdlink.connector.install.install import install as install_files
@@ -77,9 +77,13 @@ def _app(
 class ConsoleObserver:
     """The link's steps, printed (the setup wizard draws the same steps in a window)."""
 
-    def __init__(self, *, assume_yes: bool) -> None:
+    def __init__(self, *, assume_yes: bool, interactive: bool | None = None) -> None:
         self.assume_yes = assume_yes
+        self.interactive = sys.stdout.isatty() if interactive is None else interactive
         self.started = time.monotonic()
+        # On a terminal, a live bar per data type; in a log or a pipe, one line per data type.
+        self._bars: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
 
     def company_found(self, info: wire.LinkInfo) -> bool:
         typer.echo(f"{info.client_name}: link QuickBooks to {info.company_name}.")
@@ -94,8 +98,28 @@ class ConsoleObserver:
         typer.echo(f"Linked with {answer.company_name}. First link: fetching your data...")
 
     def progress(self, progress: PullProgress) -> None:
+        if not self.interactive:
+            if progress.done:
+                typer.echo(f"  {progress.data_type:<20} {progress.records:>8} records")
+            return
+        if self._bars is None:
+            self._bars = Progress(
+                TextColumn("  {task.description:<20}"),
+                BarColumn(),
+                TextColumn("{task.fields[records]:>9} records"),
+            )
+            self._bars.start()
+        task = self._tasks.get(progress.data_type)
+        if task is None:
+            task = self._bars.add_task(progress.data_type, total=None, records=0)
+            self._tasks[progress.data_type] = task
+        self._bars.update(task, records=progress.records)
         if progress.done:
-            typer.echo(f"  {progress.data_type:<20} {progress.records:>8} records")
+            self._bars.update(task, total=1, completed=1)
+
+    def close(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
 
 
 @connector_app.command("link")
@@ -125,13 +149,17 @@ def link(
         region_key = parse_region(chosen)
         url = app.settings.platform_url(region_key, platform_url)
         started = time.monotonic()
-        outcome = link_company(
-            app,
-            licence_key=key,
-            region=region_key,
-            platform_url=url,
-            observer=ConsoleObserver(assume_yes=yes),
-        )
+        observer = ConsoleObserver(assume_yes=yes)
+        try:
+            outcome = link_company(
+                app,
+                licence_key=key,
+                region=region_key,
+                platform_url=url,
+                observer=observer,
+            )
+        finally:
+            observer.close()
         _summary(outcome, time.monotonic() - started)
         if outcome.mode == "one-time":
             finish_one_time(app)
@@ -187,6 +215,7 @@ def run(
     except QbdlinkError as error:
         raise _fail(error) from error
     finally:
+        printer.close()
         client.close()
         app.close()
 
