@@ -19,7 +19,7 @@ from qbdlink.connector.pushes.base import Writer
 from qbdlink.connector.pushes.executor import PushExecutor
 from qbdlink.connector.quickbooks.session import QuickBooksSession
 from qbdlink.connector.streams.base import Stream
-from qbdlink.connector.sync.engine import ProgressSink, PullProgress, SyncEngine
+from qbdlink.connector.sync.engine import ProgressSink, SyncEngine
 from qbdlink.connector.sync.state import StateStore
 from qbdlink.errors import (
     ConfigurationError,
@@ -261,11 +261,3 @@ class Connector:
                 continue
             if not report.ok:
                 stop.wait(idle_check)
-
-
-def progress_printer(write: Callable[[str], None]) -> ProgressSink:
-    def show(progress: PullProgress) -> None:
-        if progress.done:
-            write(f"{progress.data_type}: {progress.records} records")
-
-    return show

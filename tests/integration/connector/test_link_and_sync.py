@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
 from qbdlink.connector.app import ConnectorApp, build_connector_app
@@ -232,4 +231,3 @@ def test_one_time_mode_ends_deauthorized(
     with live.client() as api:
         connection = api.get(f"/companies/{company_id}/connections").json()["results"][0]
     assert connection["status"] == "Deauthorized"
-    assert isinstance(httpx, object)

@@ -19,7 +19,6 @@ from .transport import OpenMode
 PROG_ID = "QBXMLRP2.RequestProcessor"
 # QBXMLRP2's connection type: local QuickBooks Desktop.
 LOCAL_QBD = 1
-_UNEXPECTED = 0x80040402
 
 
 def _dispatch(prog_id: str) -> Any:
@@ -108,7 +107,3 @@ class ComTransport:
 
     def close(self) -> None:
         self._processor = None
-
-
-def unexpected_error(detail: str) -> QuickBooksConnectionError:
-    return error_for_hresult(_UNEXPECTED, detail)

@@ -36,6 +36,34 @@ def _answer(push: Any, record: dict[str, Any] | None) -> Response:
     return json_response(shape)
 
 
+async def _queue(
+    http: Request,
+    ctx: ContextDep,
+    tenant: TenantDep,
+    *,
+    company_id: str,
+    connection_id: str,
+    path_type: str,
+    operation: str,
+    record_id: str | None,
+    timeout: int | None,
+) -> Response:
+    body = None if operation == DELETE else await http.body()
+    push, record = await run_in_threadpool(
+        request_push,
+        ctx,
+        tenant,
+        company_id=company_id,
+        connection_id=connection_id,
+        path_type=path_type,
+        operation=operation,
+        body=body,
+        record_id=record_id,
+        timeout_in_minutes=timeout,
+    )
+    return _answer(push, record)
+
+
 def _add_routes(path_type: str) -> None:
     allowed = OPERATIONS[path_type]
 
@@ -48,19 +76,17 @@ def _add_routes(path_type: str) -> None:
         timeout: TimeoutQuery = None,
         allow_sync: Annotated[bool | None, Query(alias="allowSyncOnPushComplete")] = None,
     ) -> Response:
-        body = await http.body()
-        push, record = await _in_thread(
-            request_push,
+        return await _queue(
+            http,
             ctx,
             tenant,
             company_id=companyId,
             connection_id=connectionId,
             path_type=path_type,
             operation=CREATE,
-            body=body,
-            timeout_in_minutes=timeout,
+            record_id=None,
+            timeout=timeout,
         )
-        return _answer(push, record)
 
     async def update(
         http: Request,
@@ -72,22 +98,20 @@ def _add_routes(path_type: str) -> None:
         timeout: TimeoutQuery = None,
         force_update: Annotated[bool | None, Query(alias="forceUpdate")] = None,
     ) -> Response:
-        body = await http.body()
-        push, record = await _in_thread(
-            request_push,
+        return await _queue(
+            http,
             ctx,
             tenant,
             company_id=companyId,
             connection_id=connectionId,
             path_type=path_type,
             operation=UPDATE,
-            body=body,
             record_id=recordId,
-            timeout_in_minutes=timeout,
+            timeout=timeout,
         )
-        return _answer(push, record)
 
-    def delete(
+    async def delete(
+        http: Request,
         ctx: ContextDep,
         tenant: TenantDep,
         companyId: str,  # noqa: N803
@@ -95,18 +119,17 @@ def _add_routes(path_type: str) -> None:
         recordId: str,  # noqa: N803
         timeout: TimeoutQuery = None,
     ) -> Response:
-        push, _ = request_push(
+        return await _queue(
+            http,
             ctx,
             tenant,
             company_id=companyId,
             connection_id=connectionId,
             path_type=path_type,
             operation=DELETE,
-            body=None,
             record_id=recordId,
-            timeout_in_minutes=timeout,
+            timeout=timeout,
         )
-        return _answer(push, None)
 
     router.add_api_route(
         f"{_BASE}/{path_type}",
@@ -133,10 +156,6 @@ def _add_routes(path_type: str) -> None:
             summary=f"Delete a record ({path_type}; QuickBooks voids invoices)",
             operation_id=f"delete_{path_type}",
         )
-
-
-async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
-    return await run_in_threadpool(function, *args, **kwargs)
 
 
 for _path_type in OPERATIONS:

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.engine import Connection as Db
 
 from qbdlink.platform.domain import (
-    DEAUTHORIZED,
     LINKED,
     PENDING_AUTH,
     QUICKBOOKS_DESKTOP,
@@ -153,7 +152,3 @@ def active_connection(db: Db, company_id: str) -> Connection | None:
         if candidates:
             return candidates[-1]
     return None
-
-
-def is_disconnected(connection: Connection) -> bool:
-    return connection.status in (UNLINKED, DEAUTHORIZED)

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection as Db
 from sqlalchemy.engine import Row
 
@@ -193,13 +192,3 @@ def get_health(db: Db, connection_id: str) -> ConnectorHealth | None:
         last_heartbeat=row.last_heartbeat,
         report=dict(row.report or {}),
     )
-
-
-def linked_connection_ids(db: Db) -> Sequence[tuple[str, str]]:
-    """(company id, connection id) of every Linked connection, for the scheduler."""
-    rows = db.execute(
-        sa.select(connections.c.company_id, connections.c.id).where(
-            connections.c.status == "Linked"
-        )
-    )
-    return [(r.company_id, r.id) for r in rows]

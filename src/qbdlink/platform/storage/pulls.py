@@ -240,16 +240,6 @@ def has_completed(db: Connection, company_id: str, data_type: str) -> bool:
     return found is not None
 
 
-def last_requested_by_type(db: Connection, company_id: str) -> dict[str, datetime]:
-    column = pull_operations.c
-    rows = db.execute(
-        sa.select(column.data_type, sa.func.max(column.requested))
-        .where(column.company_id == company_id)
-        .group_by(column.data_type)
-    )
-    return {data_type: requested for data_type, requested in rows}
-
-
 def record_batch(db: Connection, pull_id: str, seq: int, record_count: int) -> bool:
     """Note that batch ``seq`` arrived; False when it had already arrived (a retry)."""
     try:

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from qbdlink.model.fields import FieldKind
@@ -117,12 +116,3 @@ def overdue_pushes(db: Connection, now: datetime) -> Sequence[PushOperation]:
     if db.dialect.name == "postgresql":
         select = select.with_for_update(skip_locked=True)
     return [push_from_row(r) for r in db.execute(select)]
-
-
-def count_by_status(db: Connection, company_id: str) -> dict[str, int]:
-    rows = db.execute(
-        sa.select(push_operations.c.status, sa.func.count())
-        .where(push_operations.c.company_id == company_id)
-        .group_by(push_operations.c.status)
-    )
-    return {status: count for status, count in rows}

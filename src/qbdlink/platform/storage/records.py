@@ -312,15 +312,6 @@ def get_record(db: Connection, company_id: str, data_type: str, record_id: str) 
     return None if found is None else str(found)
 
 
-def count_records(db: Connection, company_id: str, data_types: Sequence[str]) -> dict[str, int]:
-    rows = db.execute(
-        sa.select(records.c.data_type, sa.func.count())
-        .where(records.c.company_id == company_id, records.c.data_type.in_(data_types))
-        .group_by(records.c.data_type)
-    )
-    return {data_type: count for data_type, count in rows}
-
-
 def mark_deleted(
     db: Connection, *, company_id: str, data_type: str, record_ids: Sequence[str]
 ) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from qbdlink.platform.domain import WebhookConsumer, WebhookDelivery
@@ -110,12 +109,3 @@ def recent_deliveries(
         select.order_by(webhook_deliveries.c.created.desc(), webhook_deliveries.c.id).limit(limit)
     )
     return [_delivery(r) for r in rows]
-
-
-def delivery_counts(db: Connection, client_id: str) -> dict[str, int]:
-    rows = db.execute(
-        sa.select(webhook_deliveries.c.status, sa.func.count())
-        .where(webhook_deliveries.c.client_id == client_id)
-        .group_by(webhook_deliveries.c.status)
-    )
-    return {status: count for status, count in rows}
