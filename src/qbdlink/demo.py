@@ -256,7 +256,7 @@ def run_demo(
         echo(f"Company:  {company['id']}")
         echo(
             f"Try:      curl -H 'Authorization: {auth}' "
-            f"{api_url}/companies/{company['id']}/data/invoices?pageSize=5"
+            f"'{api_url}/companies/{company['id']}/data/invoices?pageSize=5'"
         )
         echo(
             "The connector keeps running (ongoing mode): queue a refresh through the API and "
